@@ -1,0 +1,35 @@
+"""End-user sessions on a pool's hosted login.
+
+Kept in the Django session under a per-pool key, apart from console staff authentication:
+an end user is never a Django auth user, and logging in to one pool says nothing about another.
+"""
+from django.utils import timezone
+
+from .models import EndUser
+
+
+def _key(pool) -> str:
+    return f"enduser:{pool.pk}"
+
+
+def login_end_user(request, user: EndUser, *, method: str = "wechat_miniprogram_pc") -> None:
+    """Start an end-user session for user's pool (rotating the session key against fixation)."""
+    request.session.cycle_key()
+    request.session[_key(user.pool)] = {"user": user.pk, "auth_time": int(timezone.now().timestamp()), "amr": method}
+
+
+def get_end_user(request, pool) -> EndUser | None:
+    data = request.session.get(_key(pool))
+    if not data:
+        return None
+    user = EndUser.objects.filter(pk=data.get("user"), pool=pool, blocked=False).first()
+    return user
+
+
+def get_auth_time(request, pool) -> int | None:
+    data = request.session.get(_key(pool))
+    return data.get("auth_time") if data else None
+
+
+def logout_end_user(request, pool) -> None:
+    request.session.pop(_key(pool), None)

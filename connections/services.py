@@ -1,0 +1,61 @@
+"""Writes for connections: create, update, enable/disable per application.
+
+The console, the management API and the demo seed all go through these functions, so the
+rules (identifier immutability, private-deployment credentials, write-only secret) hold
+whatever path a change takes.
+"""
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Connection, ConnectionApplication
+
+UPDATABLE_FIELDS = {
+    "display_name", "callback_url", "logo", "private_deployment", "app_id", "app_secret",
+    "login_only", "linking_enabled", "link_match_fields", "link_ask_bind", "enabled",
+}
+
+
+@transaction.atomic
+def connection_create(*, pool, identifier: str, display_name: str, callback_url: str, **fields) -> Connection:
+    unknown = set(fields) - UPDATABLE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown connection fields: {sorted(unknown)}")
+    conn = Connection(pool=pool, identifier=identifier, display_name=display_name, callback_url=callback_url, **fields)
+    conn.full_clean()
+    conn.save()
+    return conn
+
+
+@transaction.atomic
+def connection_update(*, connection: Connection, **fields) -> Connection:
+    """Update fields; an empty or absent app_secret keeps the stored one (write-only secret)."""
+    if "identifier" in fields and fields["identifier"] != connection.identifier:
+        raise ValidationError({"identifier": _("The unique identifier cannot be changed after creation.")}, code="identifier_immutable")
+    fields.pop("identifier", None)
+    unknown = set(fields) - UPDATABLE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown connection fields: {sorted(unknown)}")
+    if not fields.get("app_secret"):
+        fields.pop("app_secret", None)
+    for name, value in fields.items():
+        setattr(connection, name, value)
+    connection.full_clean()
+    connection.save()
+    return connection
+
+
+@transaction.atomic
+def connection_enable_for(*, connection: Connection, application) -> ConnectionApplication:
+    """Enable the connection for the application (idempotent). Both must be in one pool."""
+    if connection.pool_id != application.pool_id:
+        raise ValidationError(_("The application belongs to another pool."))
+    link, _created = ConnectionApplication.objects.get_or_create(connection=connection, application=application)
+    return link
+
+
+@transaction.atomic
+def connection_disable_for(*, connection: Connection, application) -> bool:
+    """Disable the connection for the application (idempotent); True if a link was removed."""
+    deleted, _ = ConnectionApplication.objects.filter(connection=connection, application=application).delete()
+    return deleted > 0

@@ -1,0 +1,64 @@
+"""Seed the embedded demo: a pool, its admin, an application and a PC scan connection.
+
+Idempotent: running it again leaves one of each and resets the demo admin's password.
+"""
+import os
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from console.models import Application, Role, UserPool
+from console.services import application_create, membership_set
+from connections.models import Connection
+from connections.services import connection_create, connection_enable_for
+
+DEMO_POOL = "demo"
+DEMO_ADMIN = "admin"
+DEMO_APP_CLIENT_ID = "demo-app"
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo pool, admin, application and connection."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("DEMO_HOST", "http://127.0.0.1:8000"))
+
+    def handle(self, *args, host, **options):
+        password = os.environ.get("DEMO_ADMIN_PASSWORD", "scanlogin-demo")
+        pool, _ = UserPool.objects.get_or_create(slug=DEMO_POOL, defaults={"name": "Demo pool"})
+        admin = self._admin(password)
+        membership_set(user=admin, pool=pool, role=Role.ADMIN)
+        app = self._application(pool, host)
+        conn = Connection.objects.filter(pool=pool, identifier="wechat-pc").first() or connection_create(
+            pool=pool,
+            identifier="wechat-pc",
+            display_name="WeChat scan",
+            callback_url=f"{host}/u/{pool.slug}/welcome",
+        )
+        connection_enable_for(connection=conn, application=app)
+        self.stdout.write(self.style.SUCCESS("Demo ready."))
+        self.stdout.write(f"  Console:        {host}/console/")
+        self.stdout.write(f"  Demo admin:     {DEMO_ADMIN} / {password}")
+        self.stdout.write(f"  Hosted login:   {host}/u/{pool.slug}/login?app_id={app.client_id}")
+
+    def _admin(self, password):
+        User = get_user_model()
+        admin, _ = User.objects.get_or_create(username=DEMO_ADMIN, defaults={"email": "admin@example.com"})
+        admin.is_staff = True
+        admin.is_active = True
+        admin.set_password(password)
+        admin.save()
+        return admin
+
+    def _application(self, pool, host):
+        app = Application.objects.filter(pool=pool, client_id=DEMO_APP_CLIENT_ID).first()
+        if app is None:
+            app, _secret = application_create(
+                pool=pool,
+                name="Demo website",
+                description="A sample website that logs its users in with WeChat scan.",
+                redirect_uris=[f"{host}/u/{pool.slug}/welcome"],
+            )
+            Application.objects.filter(pk=app.pk).update(client_id=DEMO_APP_CLIENT_ID)
+            app.refresh_from_db()
+        return app

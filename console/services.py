@@ -1,0 +1,37 @@
+"""Writes for pools, memberships and applications (keyword-only, validated, transactional)."""
+from django.db import transaction
+
+from .models import Application, Membership, Role, UserPool
+
+
+@transaction.atomic
+def pool_create(*, slug: str, name: str) -> UserPool:
+    pool = UserPool(slug=slug, name=name)
+    pool.full_clean()
+    pool.save()
+    return pool
+
+
+@transaction.atomic
+def membership_set(*, user, pool, role: str = Role.OPERATOR) -> Membership:
+    membership, _ = Membership.objects.update_or_create(user=user, pool=pool, defaults={"role": role})
+    return membership
+
+
+@transaction.atomic
+def application_create(*, pool, name: str, description: str = "", redirect_uris=None, logo=None) -> tuple[Application, str]:
+    """Create an application; returns it with its client secret, which is never readable again."""
+    app = Application(pool=pool, name=name, description=description, redirect_uris=list(redirect_uris or []))
+    if logo:
+        app.logo = logo
+    secret = app.set_new_client_secret()
+    app.full_clean()
+    app.save()
+    return app, secret
+
+
+@transaction.atomic
+def application_rotate_secret(*, application: Application) -> str:
+    secret = application.set_new_client_secret()
+    application.save(update_fields=["client_secret_hash"])
+    return secret

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from console.site import console_site
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/console/", permanent=False)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("console/", console_site.urls),
+    path("api/v1/", include("console.api_urls")),
+    path("api/miniprogram/", include("hostedlogin.miniprogram_urls")),
+    path("u/<slug:pool>/oidc/", include("hostedlogin.oidc.urls")),
+    path("u/<slug:pool>/", include("hostedlogin.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The embedded demo: the WeChat simulator beside the development server, no servers to install.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-.venv/bin/python}
+SIM_PORT=${SIM_PORT:-8001}
+PORT=${PORT:-8000}
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT INT TERM
+
+if "$PY" manage.py help wechat_simulator >/dev/null 2>&1; then
+  "$PY" manage.py wechat_simulator --port "$SIM_PORT" &
+  pids+=($!)
+fi
+
+echo
+echo "  ScanLogin is starting on http://127.0.0.1:$PORT"
+echo "  Console:  http://127.0.0.1:$PORT/console/"
+echo
+"$PY" manage.py runserver "127.0.0.1:$PORT"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WeChatSimConfig(AppConfig):
+    name = "wechatsim"
+    verbose_name = "WeChat simulator"
