@@ -1,0 +1,82 @@
+"""Console forms for applications, memberships and management tokens."""
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from connections.forms import LOGO_ACCEPT, clean_logo_field
+
+from .models import Application, Membership
+
+
+class RedirectUrisField(forms.CharField):
+    """One absolute http(s) URL per line, stored as a list."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "placeholder": "https://example.com/callback"})
+    url_validator = URLValidator(schemes=["http", "https"])
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, (list, tuple)) else value
+
+    def to_python(self, value):
+        lines = [line.strip() for line in (value or "").splitlines()]
+        return [line for line in lines if line]
+
+    def validate(self, value):
+        super().validate(value)
+        bad = []
+        for uri in value:
+            try:
+                self.url_validator(uri)
+            except forms.ValidationError:
+                bad.append(uri)
+        if bad:
+            raise forms.ValidationError(
+                _("Not an absolute http(s) URL: %(uris)s. 不是有效的绝对 http(s) 地址。"),
+                code="invalid_redirect_uri", params={"uris": ", ".join(bad)},
+            )
+
+
+class ApplicationForm(forms.ModelForm):
+    redirect_uris = RedirectUrisField(
+        label=_("redirect URIs"), required=False,
+        help_text=_("One absolute URL per line; the login returns only to these. 每行一个绝对地址，登录后只会跳转到这些地址。"),
+    )
+    logo = forms.FileField(
+        label=_("logo"), required=False, widget=forms.ClearableFileInput(attrs={"accept": LOGO_ACCEPT}),
+        help_text=_("PNG, JPEG or WebP, at most 1 MB. PNG、JPEG 或 WebP，不超过 1 MB。"),
+    )
+
+    class Meta:
+        model = Application
+        fields = ["name", "description", "logo", "redirect_uris"]
+
+    def clean_logo(self):
+        return clean_logo_field(self.cleaned_data.get("logo"))
+
+
+class MembershipForm(forms.ModelForm):
+    """Add an existing staff user to the current pool by username, with a role."""
+
+    username = forms.CharField(label=_("username"), max_length=150,
+                               help_text=_("An existing console staff user. 已有的控制台员工用户名。"))
+    pool = None
+
+    class Meta:
+        model = Membership
+        fields = ["role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["username"]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        user = get_user_model().objects.filter(username=username, is_active=True, is_staff=True).first()
+        if user is None:
+            raise forms.ValidationError(_("No active staff user with this username."), code="unknown_user")
+        if Membership.objects.filter(user=user, pool=self.pool).exists():
+            raise forms.ValidationError(_("This user is already a member of this pool."), code="already_member")
+        self.instance.user = user
+        return username
