@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate seed clean bench
+.PHONY: run test install migrate seed messages clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,14 +17,17 @@ install: $(STAMP)
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || echo "compilemessages failed (is gettext installed?); the console falls back to English"
+
 seed: migrate
 	$(PY) manage.py seed_demo
 
-run: seed
+run: seed messages
 	PY=$(PY) bash scripts/run-dev.sh
 
 test: install
-	$(PY) manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
+	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install
