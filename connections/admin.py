@@ -71,15 +71,11 @@ class ConnectionAdmin(PoolScopedAdmin):
             return _("not set")
         return _("set · last 4: %(last4)s") % {"last4": obj.app_secret_last4}
 
-    @admin.display(description=_("current logo"))
-    def logo_preview(self, obj):
-        return logo_img(obj, size=96)
-
     # --- form -----------------------------------------------------------------------------
     def get_fieldsets(self, request, obj=None):
         secret = ["app_secret"] + (["app_secret_status"] if obj is not None else [])
         mini_program = ["private_deployment", "app_id"] + (secret if is_pool_admin(request) else [])
-        basics = ["identifier", "display_name", "callback_url", "logo"] + (["logo_preview"] if obj and obj.logo else [])
+        basics = ["identifier", "display_name", "callback_url", "logo"]
         return [
             (_("Basics · 基本信息"), {"fields": basics}),
             (_("Mini-program · 小程序"), {"fields": mini_program, "classes": ["sl-section-mp"]}),
@@ -90,7 +86,7 @@ class ConnectionAdmin(PoolScopedAdmin):
         ]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["app_secret_status", "logo_preview"] if obj is not None else []
+        return ["app_secret_status"] if obj is not None else []
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -105,7 +101,7 @@ class ConnectionAdmin(PoolScopedAdmin):
         # The product's path: sources -> WeChat -> login mode -> this form.
         if request.method == "GET" and request.GET.get("mode") != ConnectionKind.WECHAT_MINIPROGRAM_PC:
             return HttpResponseRedirect(reverse("console:connections_connection_create"))
-        extra = {"wizard_mode": ConnectionKind.WECHAT_MINIPROGRAM_PC.label, **(extra_context or {})}
+        extra = {"wizard_mode": WECHAT_MODES[0]["title"], **(extra_context or {})}
         return super().add_view(request, form_url, extra)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

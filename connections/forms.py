@@ -1,12 +1,22 @@
 """The console's connection form: identifier rules, write-only AppSecret, checked logo upload."""
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .logos import process_logo
 from .models import Connection, MatchField, app_secret_validator
 
 LOGO_ACCEPT = "image/png,image/jpeg,image/webp"
+
+
+class LogoInput(forms.ClearableFileInput):
+    """File input that previews the stored logo instead of printing its storage path."""
+
+    template_name = "connections/logo_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({"accept": LOGO_ACCEPT, **(attrs or {})})
 
 
 def clean_logo_field(value):
@@ -33,16 +43,16 @@ class ConnectionForm(forms.ModelForm):
         help_text=Connection._meta.get_field("app_secret").help_text,
     )
     link_match_fields = forms.MultipleChoiceField(
-        label=Connection._meta.get_field("link_match_fields").verbose_name,
+        label=capfirst(Connection._meta.get_field("link_match_fields").verbose_name),
         choices=MatchField.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=Connection._meta.get_field("link_match_fields").help_text,
     )
     logo = forms.FileField(
-        label=Connection._meta.get_field("logo").verbose_name,
+        label=capfirst(Connection._meta.get_field("logo").verbose_name),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": LOGO_ACCEPT}),
+        widget=LogoInput(),
         help_text=Connection._meta.get_field("logo").help_text,
     )
     pool = None
@@ -53,7 +63,7 @@ class ConnectionForm(forms.ModelForm):
             "identifier", "display_name", "callback_url", "logo", "private_deployment", "app_id",
             "app_secret", "login_only", "linking_enabled", "link_match_fields", "link_ask_bind", "enabled",
         ]
-        widgets = {"callback_url": forms.URLInput(attrs={"placeholder": "https://example.com/after-login"})}
+        widgets = {"callback_url": forms.URLInput(attrs={"placeholder": "https://example.com/after-login", "class": "vURLField"})}
 
     def __init__(self, *args, pool=None, **kwargs):
         super().__init__(*args, **kwargs)

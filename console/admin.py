@@ -39,16 +39,12 @@ class ApplicationAdmin(PoolScopedAdmin):
     list_display = ["logo_thumb", "name", "client_id", "connection_count", "created_at"]
     list_display_links = ["logo_thumb", "name"]
     search_fields = ["name", "client_id"]
-    readonly_fields = ["client_id", "created_at", "logo_preview"]
+    readonly_fields = ["client_id", "created_at"]
     change_form_template = "console/application_change_form.html"
 
     @admin.display(description=_("logo"))
     def logo_thumb(self, obj):
         return logo_img(obj)
-
-    @admin.display(description=_("current logo"))
-    def logo_preview(self, obj):
-        return logo_img(obj, size=96)
 
     @admin.display(description=_("identity sources"))
     def connection_count(self, obj):
@@ -57,7 +53,7 @@ class ApplicationAdmin(PoolScopedAdmin):
     def get_fields(self, request, obj=None):
         fields = ["name", "description", "logo", "redirect_uris"]
         if obj is not None:
-            fields = ["client_id", *fields, "created_at"] + (["logo_preview"] if obj.logo else [])
+            fields = ["client_id", *fields, "created_at"]
         return fields
 
     def save_model(self, request, obj, form, change):

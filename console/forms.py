@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from connections.forms import LOGO_ACCEPT, clean_logo_field
+from connections.forms import LogoInput, clean_logo_field
 
 from .models import Application, Membership
 
@@ -39,11 +39,11 @@ class RedirectUrisField(forms.CharField):
 
 class ApplicationForm(forms.ModelForm):
     redirect_uris = RedirectUrisField(
-        label=_("redirect URIs"), required=False,
+        label=_("Redirect URIs"), required=False,
         help_text=_("One absolute URL per line; the login returns only to these. 每行一个绝对地址，登录后只会跳转到这些地址。"),
     )
     logo = forms.FileField(
-        label=_("logo"), required=False, widget=forms.ClearableFileInput(attrs={"accept": LOGO_ACCEPT}),
+        label=_("Logo"), required=False, widget=LogoInput(),
         help_text=_("PNG, JPEG or WebP, at most 1 MB. PNG、JPEG 或 WebP，不超过 1 MB。"),
     )
 
@@ -58,7 +58,7 @@ class ApplicationForm(forms.ModelForm):
 class MembershipForm(forms.ModelForm):
     """Add an existing staff user to the current pool by username, with a role."""
 
-    username = forms.CharField(label=_("username"), max_length=150,
+    username = forms.CharField(label=_("Username"), max_length=150,
                                help_text=_("An existing console staff user. 已有的控制台员工用户名。"))
     pool = None
 
