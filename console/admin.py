@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +40,7 @@ class ApplicationAdmin(PoolScopedAdmin):
     list_display = ["logo_thumb", "name", "client_id", "connection_count", "created_at"]
     list_display_links = ["logo_thumb", "name"]
     search_fields = ["name", "client_id"]
-    readonly_fields = ["client_id", "created_at"]
+    readonly_fields = ["client_id", "created_at", "redirect_uri_list"]
     change_form_template = "console/application_change_form.html"
 
     @admin.display(description=_("logo"))
@@ -50,8 +51,13 @@ class ApplicationAdmin(PoolScopedAdmin):
     def connection_count(self, obj):
         return obj.connection_links.count()
 
+    @admin.display(description=_("Redirect URIs"))
+    def redirect_uri_list(self, obj):
+        return format_html_join(mark_safe("<br>"), "<code>{}</code>", ((uri,) for uri in obj.redirect_uris)) or "-"
+
     def get_fields(self, request, obj=None):
-        fields = ["name", "description", "logo", "redirect_uris"]
+        uris = "redirect_uris" if self.has_change_permission(request, obj) else "redirect_uri_list"
+        fields = ["name", "description", "logo", uris]
         if obj is not None:
             fields = ["client_id", *fields, "created_at"]
         return fields

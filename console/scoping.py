@@ -6,6 +6,7 @@ user's role in it (never by Django model permissions) and answers 404 for anythi
 """
 from django.contrib import admin
 from django.http import Http404
+from django.utils.text import capfirst
 
 from .models import Role, UserPool
 from .selectors import pool_get_for_staff, pools_for_staff, role_for_staff
@@ -97,6 +98,10 @@ class PoolScopedAdmin(admin.ModelAdmin):
         if not change:
             setattr(obj, self.pool_field, current_pool(request))
         super().save_model(request, obj, form, change)
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"title": capfirst(self.opts.verbose_name_plural), **(extra_context or {})}
+        return super().changelist_view(request, extra)
 
     def get_scoped_object(self, request, object_id):
         obj = self.get_object(request, object_id)
