@@ -50,8 +50,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Serves collected static files from the ASGI/WSGI process in production (no separate web server).
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -113,7 +111,11 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # Uploaded logos are served by the app itself unless a proxy or object store does it.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
-WHITENOISE_USE_FINDERS = DEBUG
+if not DEBUG:
+    # Production serves collected static files from the ASGI process itself (no separate web server);
+    # in development runserver and the test live server serve them.
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                      "whitenoise.middleware.WhiteNoiseMiddleware")
 
 # Uploads: logos are small; refuse large bodies before they reach a form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
