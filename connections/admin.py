@@ -75,7 +75,8 @@ class ConnectionAdmin(PoolScopedAdmin):
     def get_fieldsets(self, request, obj=None):
         secret = ["app_secret"] + (["app_secret_status"] if obj is not None else [])
         mini_program = ["private_deployment", "app_id"] + (secret if is_pool_admin(request) else [])
-        basics = ["identifier", "display_name", "callback_url", "logo"]
+        # Operators get a read-only page: show the logo as an image, not a storage path.
+        basics = ["identifier", "display_name", "callback_url", "logo" if is_pool_admin(request) else "logo_thumb"]
         return [
             (_("Basics · 基本信息"), {"fields": basics}),
             (_("Mini-program · 小程序"), {"fields": mini_program, "classes": ["sl-section-mp"]}),
@@ -86,7 +87,7 @@ class ConnectionAdmin(PoolScopedAdmin):
         ]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["app_secret_status"] if obj is not None else []
+        return ["app_secret_status", "logo_thumb"] if obj is not None else []
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -153,3 +153,44 @@ def test_console_in_chinese(live_server, chromium, admin, screenshot):
         screenshot(page, "console-17-form-zh")
     finally:
         context.close()
+
+
+def test_admin_manages_tokens_members_and_switches_pools(live_server, page, admin, other_pool, other_application, screenshot):
+    from console.models import ManagementToken, Membership, Role
+    from console.services import membership_set
+    from tests.fixtures.core import make_staff
+
+    make_staff("nina")
+    membership_set(user=admin, pool=other_pool, role=Role.OPERATOR)
+    base = live_server.url
+    log_in(page, base, admin)
+
+    page.goto(f"{base}/console/console/managementtoken/add/")
+    page.fill("#id_name", "Deploy bot")
+    page.select_option("#id_role", "admin")
+    page.click("input[name=_save]")
+    token = page.locator("#sl-secret-value").inner_text().strip()
+    assert token.startswith("slm_")
+    screenshot(page, "console-18-token-created")
+    page.goto(f"{base}/console/console/managementtoken/")
+    expect(page.locator("#result_list")).to_contain_text("Deploy bot")
+    assert token not in page.content()
+    screenshot(page, "console-19-token-list")
+
+    page.goto(f"{base}/console/console/membership/add/")
+    page.fill("#id_username", "nina")
+    page.select_option("#id_role", "operator")
+    page.click("input[name=_save]")
+    expect(page.locator("#result_list")).to_contain_text("nina")
+    screenshot(page, "console-20-memberships")
+    assert Membership.objects.get(user__username="nina").pool == admin.memberships.get(role=Role.ADMIN).pool
+
+    # The header switcher changes the pool; the role badge follows the membership.
+    page.goto(f"{base}/console/console/application/")
+    page.select_option("#sl-pool-select", "globex")
+    page.wait_for_load_state()
+    expect(page.locator("#result_list")).to_contain_text(other_application.name)
+    expect(page.locator(".sl-role")).to_have_text("Operator")
+    screenshot(page, "console-21-switched-pool")
+    assert page.locator("text=Management tokens").count() == 0
+    assert ManagementToken.objects.filter(pool=other_pool).count() == 0

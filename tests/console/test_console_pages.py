@@ -278,3 +278,49 @@ def test_language_switch_in_the_header(admin_console):
     assert 'action="/i18n/setlang/"' in html
     admin_console.post("/i18n/setlang/", {"language": "zh-hans", "next": "/console/"})
     assert "用户池" in admin_console.get("/console/").content.decode()
+
+
+def test_new_secret_is_not_in_history_or_error_reports(admin, private_connection, monkeypatch):
+    """A crash while saving must not put the typed AppSecret in the 500 page or the error report."""
+    import sys
+
+    from django.test import Client
+    from django.views.debug import ExceptionReporter
+
+    from connections.admin import ConnectionAdmin
+    typed = "K" * 31 + "q"
+    client = Client(raise_request_exception=False)
+    client.force_login(admin)
+    data = {**ADD_FORM, "private_deployment": "on", "app_id": APP_ID, "app_secret": typed}
+    assert client.post(f"{CONN}{private_connection.pk}/change/", data).status_code == 302
+    assert typed not in client.get(f"{CONN}{private_connection.pk}/history/").content.decode()
+
+    reports = []
+
+    def explode(self, request, *args, **kwargs):
+        try:
+            raise RuntimeError("storage is down")
+        except RuntimeError:
+            reports.append(ExceptionReporter(request, *sys.exc_info()).get_traceback_text())
+            raise
+    monkeypatch.setattr(ConnectionAdmin, "save_model", explode)
+    other = typed[::-1]
+    response = client.post(f"{CONN}{private_connection.pk}/change/", {**data, "app_secret": other})
+    assert response.status_code == 500 and other not in response.content.decode()
+    assert "storage is down" in reports[0] and "app_secret" in reports[0]
+    assert other not in reports[0] and typed not in reports[0]
+
+
+def test_superuser_creates_a_pool_in_the_console(superuser):
+    from console.models import UserPool
+    from tests.fixtures.console import logged_in
+    client = logged_in(superuser)
+    assert client.post("/console/console/userpool/add/", {"name": "Initech", "slug": "initech"}).status_code == 302
+    assert UserPool.objects.filter(slug="initech").exists()
+    response = client.post("/console/console/userpool/add/", {"name": "Bad", "slug": "Bad Slug"})
+    assert response.status_code == 200 and "slug" in response.context["adminform"].form.errors
+
+
+@pytest.mark.parametrize("url", ["/console/console/userpool/", "/console/auth/user/", "/console/auth/user/add/"])
+def test_pool_admin_cannot_manage_pools_or_users(admin_console, url):
+    assert admin_console.get(url).status_code == 403
