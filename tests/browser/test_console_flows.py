@@ -22,6 +22,13 @@ def log_in(page, base, user):
     page.wait_for_url(f"{base}/console/")
 
 
+def start_connection_form(page, base, identifier, display_name):
+    page.goto(f"{base}/console/connections/connection/add/?mode=wechat_miniprogram_pc")
+    page.fill("#id_identifier", identifier)
+    page.fill("#id_display_name", display_name)
+    page.fill("#id_callback_url", "https://a.example.com/cb")
+
+
 def test_admin_walks_the_wizard_creates_a_connection_and_enables_it(live_server, page, admin, application, screenshot, tmp_path):
     base = live_server.url
     log_in(page, base, admin)
@@ -76,10 +83,7 @@ def test_admin_walks_the_wizard_creates_a_connection_and_enables_it(live_server,
 
 def test_private_deployment_errors_show_on_the_fields(live_server, page, admin, screenshot):
     log_in(page, live_server.url, admin)
-    page.goto(f"{live_server.url}/console/connections/connection/add/?mode=wechat_miniprogram_pc")
-    page.fill("#id_identifier", "Bad_Id")
-    page.fill("#id_display_name", "Own")
-    page.fill("#id_callback_url", "https://a.example.com/cb")
+    start_connection_form(page, live_server.url, "Bad_Id", "Own")
     page.check("#id_private_deployment")
     page.fill("#id_app_id", "wx123")
     page.click("input[name=_save]")
@@ -91,12 +95,9 @@ def test_private_deployment_errors_show_on_the_fields(live_server, page, admin, 
 
 def test_bomb_logo_is_a_form_error_in_the_browser(live_server, page, admin, tmp_path):
     log_in(page, live_server.url, admin)
-    page.goto(f"{live_server.url}/console/connections/connection/add/?mode=wechat_miniprogram_pc")
     bomb = tmp_path / "bomb.png"
     bomb.write_bytes(png_declaring(60000, 60000))
-    page.fill("#id_identifier", "bomb")
-    page.fill("#id_display_name", "Bomb")
-    page.fill("#id_callback_url", "https://a.example.com/cb")
+    start_connection_form(page, live_server.url, "bomb", "Bomb")
     page.set_input_files("#id_logo", str(bomb))
     page.click("input[name=_save]")
     expect(page.locator(".field-logo .errorlist")).to_contain_text("too many pixels")
