@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from console.models import Application
 from console.scoping import PoolScopedAdmin, current_pool, is_pool_admin
 from console.selectors import application_get
 from console.site import console_site
 
 from .forms import ConnectionForm
 from .models import Connection, ConnectionKind
+from .selectors import application_switches
 from .services import connection_disable_for, connection_enable_for
 from .wizard import WECHAT_MODES
 
@@ -111,11 +111,10 @@ class ConnectionAdmin(PoolScopedAdmin):
         return super().change_view(request, object_id, form_url, extra)
 
     def _switches(self, conn):
-        enabled = set(conn.links.values_list("application_id", flat=True))
         return [
-            {"application": app, "on": app.pk in enabled,
+            {"application": app, "on": on,
              "url": reverse("console:connections_connection_toggle", args=[conn.pk, app.client_id])}
-            for app in Application.objects.filter(pool_id=conn.pool_id).order_by("name")
+            for app, on in application_switches(conn)
         ]
 
     # --- actions --------------------------------------------------------------------------

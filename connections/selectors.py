@@ -28,3 +28,19 @@ def applications_enabled_for(connection):
 
 def is_enabled(*, connection, application) -> bool:
     return ConnectionApplication.objects.filter(connection=connection, application=application).exists()
+
+
+def application_switches(connection) -> list[tuple]:
+    """Every application of the connection's pool, each with whether the connection is enabled for it."""
+    from console.models import Application
+
+    enabled = set(connection.links.values_list("application_id", flat=True))
+    apps = Application.objects.filter(pool_id=connection.pool_id).order_by("name")
+    return [(app, app.pk in enabled) for app in apps]
+
+
+def connection_switches(application) -> list[tuple]:
+    """Every connection of the application's pool, each with whether it is enabled for the application."""
+    enabled = set(application.connection_links.values_list("connection_id", flat=True))
+    conns = Connection.objects.filter(pool_id=application.pool_id).order_by("display_name")
+    return [(conn, conn.pk in enabled) for conn in conns]

@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from connections.admin import logo_img
-from connections.models import Connection
+from connections.selectors import connection_switches
 
 from .forms import ApplicationForm, MembershipForm
 from .models import Application, ManagementToken, Membership, Role, UserPool
@@ -20,6 +20,15 @@ from .scoping import PoolScopedAdmin, current_pool
 from .services import application_create, application_rotate_secret, membership_set, pool_create
 from .site import console_site
 from .tokens import token_create, token_revoke
+
+
+def adopt(obj, saved):
+    """Make the admin's unsaved `obj` the row a service created.
+
+    ModelAdmin keeps using the object it passed to save_model (history, redirects), while the
+    row was written by a service function that owns the rules; copy the saved state across.
+    """
+    obj.__dict__.update(saved.__dict__)
 
 
 def secret_once_response(request, admin_obj, obj, *, title, secret, label, note):
@@ -69,7 +78,7 @@ class ApplicationAdmin(PoolScopedAdmin):
             pool=current_pool(request), name=obj.name, description=obj.description,
             redirect_uris=obj.redirect_uris, logo=obj.logo or None,
         )
-        obj.__dict__.update(app.__dict__)
+        adopt(obj, app)
         request._new_client_secret = secret
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -92,12 +101,11 @@ class ApplicationAdmin(PoolScopedAdmin):
         return super().change_view(request, object_id, form_url, extra)
 
     def _switches(self, request, app):
-        enabled = set(app.connection_links.values_list("connection_id", flat=True))
         back = reverse("console:console_application_change", args=[app.pk])
         return [
-            {"connection": conn, "on": conn.pk in enabled, "next": back,
+            {"connection": conn, "on": on, "next": back,
              "url": reverse("console:connections_connection_toggle", args=[conn.pk, app.client_id])}
-            for conn in Connection.objects.filter(pool_id=app.pool_id).order_by("display_name")
+            for conn, on in connection_switches(app)
         ]
 
     def get_urls(self):
@@ -132,9 +140,6 @@ class MembershipAdmin(AdminOnly):
     list_display = ["user", "role", "created_at"]
     search_fields = ["user__username"]
 
-    def get_fields(self, request, obj=None):
-        return ["role"] if obj is not None else ["username", "role"]
-
     def get_readonly_fields(self, request, obj=None):
         return ["user"] if obj is not None else []
 
@@ -151,7 +156,7 @@ class MembershipAdmin(AdminOnly):
         if change:
             return super().save_model(request, obj, form, change)
         membership = membership_set(user=obj.user, pool=current_pool(request), role=obj.role)
-        obj.__dict__.update(membership.__dict__)
+        adopt(obj, membership)
 
 
 @admin.register(ManagementToken, site=console_site)
@@ -185,7 +190,7 @@ class ManagementTokenAdmin(AdminOnly):
     def save_model(self, request, obj, form, change):
         token, plaintext = token_create(pool=current_pool(request), name=obj.name, role=obj.role,
                                         expires_at=obj.expires_at, created_by=request.user)
-        obj.__dict__.update(token.__dict__)
+        adopt(obj, token)
         request._new_token = plaintext
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -222,7 +227,7 @@ class UserPoolAdmin(SuperuserOnly, admin.ModelAdmin):
         if change:
             return super().save_model(request, obj, form, change)
         pool = pool_create(slug=obj.slug, name=obj.name)
-        obj.__dict__.update(pool.__dict__)
+        adopt(obj, pool)
 
 
 @admin.register(get_user_model(), site=console_site)
