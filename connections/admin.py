@@ -39,6 +39,9 @@ class ConnectionAdmin(PoolScopedAdmin):
     change_form_template = "console/connection_change_form.html"
     change_list_template = "console/connection_change_list.html"
     actions = ["disable_connections", "enable_connections"]
+    # Never the AppSecret.
+    export_fields = ["identifier", "display_name", "callback_url", "private_deployment", "app_id", "login_only",
+                     "linking_enabled", "link_match_fields", "link_ask_bind", "enabled", "created_at"]
 
     class Media:
         js = ["console/connection_form.js"]

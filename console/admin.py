@@ -51,6 +51,7 @@ class ApplicationAdmin(PoolScopedAdmin):
     search_fields = ["name", "client_id"]
     readonly_fields = ["client_id", "created_at", "redirect_uri_list"]
     change_form_template = "console/application_change_form.html"
+    export_fields = ["name", "client_id", "description", "redirect_uris", "created_at"]
 
     @admin.display(description=_("logo"))
     def logo_thumb(self, obj):

@@ -126,3 +126,20 @@ def test_superuser_sees_every_pool_and_can_switch(superuser, pool, other_pool, c
     assert client.post("/console/switch-pool/", {"pool": "globex"}).status_code == 302
     assert client.get(f"{CONN}{other_connection.pk}/change/").status_code == 200
     assert client.get(f"{CONN}{connection.pk}/change/").status_code == 404
+
+
+def test_csv_export_holds_only_the_current_pool_and_no_secret(admin_console, private_connection, pool_b, other_connection):
+    response = admin_console.post(CONN, {"action": "export_csv",
+                                         "_selected_action": [private_connection.pk, other_connection.pk]})
+    body = response.content.decode()
+    assert response["Content-Type"].startswith("text/csv")
+    assert "own-mp" in body and "portal.example.org" not in body
+    from tests.fixtures.console import APP_SECRET
+    assert APP_SECRET not in body and "app_secret" not in body
+
+
+def test_operator_can_export_what_they_can_see(operator_console, application, pool_b, other_application):
+    response = operator_console.post(APP, {"action": "export_csv",
+                                           "_selected_action": [application.pk, other_application.pk]})
+    body = response.content.decode()
+    assert application.client_id in body and other_application.client_id not in body
