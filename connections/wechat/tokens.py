@@ -15,7 +15,7 @@ from .errors import WeChatError, WeChatUnavailable, error_for
 
 logger = logging.getLogger("scanlogin.wechat")
 
-LOCK_TTL = 30.0        # seconds a fetcher may hold the lock (a crashed holder frees it by expiry)
+MIN_LOCK_TTL = 30      # seconds a fetcher may hold the lock at least (a crashed holder frees it by expiry)
 WAIT_STEP = 0.05       # seconds between waiters' looks at the cache
 MAX_MARGIN = 300       # refresh at most 5 minutes early
 FAILURE_TTL = 3        # seconds a failed fetch is shared with waiters (they fail fast, WeChat is spared)
@@ -41,6 +41,7 @@ class TokenStore:
         self.failure_key = key + ":failed"
         self.fetch = fetch            # fetch(force: bool, stale: str | None) -> (token, expires_in)
         self.wait_timeout = wait_timeout
+        self.lock_ttl = max(MIN_LOCK_TTL, int(wait_timeout) + 1)  # outlives a fetch with all its retries
 
     def get(self) -> str:
         return self.cache.get(self.key) or self.refresh(stale=None)
@@ -55,7 +56,7 @@ class TokenStore:
         owner = uuid.uuid4().hex
         deadline = time.monotonic() + self.wait_timeout
         while True:
-            if self.cache.add(self.lock_key, owner, timeout=LOCK_TTL):
+            if self.cache.add(self.lock_key, owner, timeout=self.lock_ttl):
                 try:
                     return self._fetch_locked(stale)
                 finally:
