@@ -142,11 +142,25 @@ def test_each_wechat_error_maps_to_its_exception(default_client, wechat_sim, use
     assert caught.value.errcode == errcode and str(errcode) in str(caught.value)
 
 
-def test_token_errors_are_retried_once_then_surface(default_client, wechat_sim):
-    sim_fault(wechat_sim, "wxacode", errcode=40001, count=5)
+@pytest.mark.parametrize("errcode", [40001, 40014, 42001])
+def test_token_errors_are_retried_once_then_surface(default_client, wechat_sim, errcode):
+    sim_fault(wechat_sim, "wxacode", errcode=errcode, count=5)
     with pytest.raises(errors.WeChatTokenInvalid):
         default_client.wxacode(scene="abc")
     assert sim_stats(wechat_sim)["calls:wxacode"]["*"] == 2
+    assert sum(sim_stats(wechat_sim)["token_fetches"].values()) == 2
+
+
+@pytest.mark.parametrize("errcode", [40001, 40014, 42001])
+def test_one_token_error_is_healed_by_the_retry(default_client, wechat_sim, user, errcode):
+    sim_fault(wechat_sim, "phone", errcode=errcode, count=1)
+    assert default_client.phone_number(phone_code(wechat_sim, default_client.app_id, user)).country_code == "86"
+
+
+def test_missing_code_is_an_invalid_code(default_client, wechat_sim):
+    with pytest.raises(errors.WeChatCodeInvalid) as caught:
+        default_client.code2session("")
+    assert caught.value.errcode == 41008
 
 
 def test_delay_beyond_read_timeout_is_unavailable_and_single_use_calls_are_not_repeated(
