@@ -1,5 +1,6 @@
 """The simulator's own /sim/* routes: register apps and users, draw codes, inject faults."""
 from .http import Request, Response, dispatch, json_object
+from .qr import SCENE_MAX, draw_scene_png
 from .state import SimInputError, SimState
 
 FAULT_APIS = ("token", "jscode2session", "wxacode", "phone")
@@ -44,6 +45,14 @@ def post_codes(state: SimState, req: Request) -> Response:
 def get_wxacodes(state: SimState, req: Request) -> Response:
     with state.lock:
         return Response.json(list(state.wxacodes))
+
+
+def get_wxacode_png(state: SimState, req: Request) -> Response:
+    """A small picture of a drawn code, for the phone page's list."""
+    scene = req.query.get("scene", "")
+    if not 0 < len(scene) <= SCENE_MAX:
+        raise SimInputError("scene must be 1-32 characters")
+    return Response(body=draw_scene_png(scene, 96), content_type="image/png")
 
 
 def post_faults(state: SimState, req: Request) -> Response:
@@ -112,6 +121,7 @@ ROUTES = {
     ("POST", "/sim/codes"): post_codes,
     ("GET", "/sim/wxacodes"): get_wxacodes,
     ("GET", "/sim/codes"): get_wxacodes,
+    ("GET", "/sim/wxacode.png"): get_wxacode_png,
     ("POST", "/sim/faults"): post_faults,
     ("DELETE", "/sim/faults"): delete_faults,
     ("POST", "/sim/tokens/expire"): post_tokens_expire,

@@ -5,7 +5,7 @@ import secrets
 import time
 
 from .http import Request, Response
-from .qr import draw_scene_png
+from .qr import SCENE_MAX, draw_scene_png
 from .state import SimError, SimState
 
 SCENE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&'()*+,/:;=?@-._~")
@@ -104,7 +104,7 @@ def getwxacodeunlimit(state: SimState, req: Request) -> Response:
     if body is None:
         raise SimError(40169, "invalid length for scene, or the data is not json")
     scene = body.get("scene")
-    if not isinstance(scene, str) or not scene or len(scene) > 32:
+    if not isinstance(scene, str) or not scene or len(scene) > SCENE_MAX:
         raise SimError(40169, "invalid length for scene")
     if not set(scene) <= SCENE_CHARS:
         raise SimError(40129, "invalid scene")

@@ -151,3 +151,9 @@ def test_sim_apps_validates_pages_and_ttl(wechat_sim):
     for bad in ({"pages": "pages/x"}, {"token_ttl": 0}, {"token_ttl": "soon"}):
         response = requests.post(wechat_sim.base_url + "/sim/apps", json={"appid": "wx3333333333333333", "secret": "s", **bad})
         assert response.status_code == 400
+
+
+def test_wxacode_thumbnail_for_the_phone_page(wechat_sim):
+    response = requests.get(wechat_sim.base_url + "/sim/wxacode.png", params={"scene": "thumb"})
+    assert response.headers["Content-Type"] == "image/png" and decode_qr(response.content) == "thumb"
+    assert requests.get(wechat_sim.base_url + "/sim/wxacode.png", params={"scene": "x" * 33}).status_code == 400
