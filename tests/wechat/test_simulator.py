@@ -157,3 +157,19 @@ def test_wxacode_thumbnail_for_the_phone_page(wechat_sim):
     response = requests.get(wechat_sim.base_url + "/sim/wxacode.png", params={"scene": "thumb"})
     assert response.headers["Content-Type"] == "image/png" and decode_qr(response.content) == "thumb"
     assert requests.get(wechat_sim.base_url + "/sim/wxacode.png", params={"scene": "x" * 33}).status_code == 400
+
+
+def test_command_serves_on_loopback_with_the_default_app(settings):
+    env = {**os.environ, "WECHAT_SIMULATOR_ENABLED": "true", "DEBUG": "true"}
+    process = subprocess.Popen([sys.executable, "manage.py", "wechat_simulator", "--port", "0"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = process.stdout.readline()
+        base_url = line.split(" on ", 1)[1].split(" ", 1)[0]
+        assert base_url.startswith("http://127.0.0.1:")
+        apps = requests.get(base_url + "/sim/apps", timeout=5).json()
+        assert apps == [{"appid": settings.WECHAT_DEFAULT_APP_ID, "token_ttl": 7200, "default": True}]
+        assert "phone" in requests.get(base_url + "/sim/phone", timeout=5).text
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
