@@ -4,6 +4,7 @@ The logo covers the centre of the code. At about 21% of the width inside a white
 well under the 30% that error-correction level H (and WeChat's own code) can lose, so the code
 still scans; tests decode the rendered PNGs with a real QR decoder to keep it that way.
 """
+import functools
 import io
 import logging
 
@@ -64,7 +65,9 @@ def open_logo(connection) -> Image.Image | None:
         return None
 
 
+@functools.lru_cache(maxsize=16)
 def round_mask(size: int) -> Image.Image:
+    """An anti-aliased disc mask (cached: a few sizes serve every render; callers never modify it)."""
     big = Image.new("L", (size * SUPERSAMPLE, size * SUPERSAMPLE), 0)
     ImageDraw.Draw(big).ellipse((0, 0, big.width - 1, big.height - 1), fill=255)
     return big.resize((size, size), resample=Image.Resampling.LANCZOS)
