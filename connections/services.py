@@ -22,6 +22,11 @@ def connection_create(*, pool, identifier: str, display_name: str, callback_url:
     if unknown:
         raise TypeError(f"unknown connection fields: {sorted(unknown)}")
     conn = Connection(pool=pool, identifier=identifier, display_name=display_name, callback_url=callback_url, **fields)
+    if Connection.objects.filter(pool=pool, identifier=identifier).exists():
+        # Reported on the field (full_clean would report the pool+identifier constraint as a whole).
+        raise ValidationError(
+            {"identifier": ValidationError(_("A connection with this identifier already exists in the pool."), code="unique")}
+        )
     conn.full_clean()
     conn.save()
     return conn
@@ -59,3 +64,9 @@ def connection_disable_for(*, connection: Connection, application) -> bool:
     """Disable the connection for the application (idempotent); True if a link was removed."""
     deleted, _ = ConnectionApplication.objects.filter(connection=connection, application=application).delete()
     return deleted > 0
+
+
+@transaction.atomic
+def connection_delete(*, connection: Connection) -> None:
+    """Delete a connection and its per-application links; identities and login events keep their rows."""
+    connection.delete()
