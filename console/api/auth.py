@@ -23,7 +23,10 @@ class ManagementTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request):
-        header = authentication.get_authorization_header(request).split()
+        try:
+            header = authentication.get_authorization_header(request).split()
+        except UnicodeError:
+            raise exceptions.AuthenticationFailed(_("The token is invalid, expired or revoked.")) from None
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None  # -> 401 not_authenticated
         if len(header) != 2:

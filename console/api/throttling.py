@@ -13,4 +13,5 @@ class ManagementTokenThrottle(SimpleRateThrottle):
     def get_cache_key(self, request, view):
         if request.auth is None:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
+        # The token's random public prefix: unique per token, never reused like a database id could be.
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.prefix}
