@@ -13,6 +13,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from connections.models import IdentifierImmutable
+
 # DRF exception class -> stable error code (DRF's own default codes are kept otherwise).
 CODES = {
     exceptions.NotAuthenticated: "not_authenticated",
@@ -72,7 +74,7 @@ def from_django_validation_error(exc: DjangoValidationError) -> exceptions.APIEx
     messages = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
     fields = {("non_field_errors" if k == "__all__" else k): [str(m) for m in v] for k, v in messages.items()}
     codes = {e.code for errs in (exc.error_dict.values() if hasattr(exc, "error_dict") else [exc.error_list]) for e in errs}
-    if "identifier_immutable" in codes:
+    if "identifier_immutable" in codes or isinstance(exc, IdentifierImmutable):
         return ApiError(400, "identifier_immutable", fields["identifier"][0] if "identifier" in fields else exc.messages[0], fields)
     if codes & CONFLICT_CODES:
         return ApiError(409, "conflict", _("An object with these values already exists."), fields)

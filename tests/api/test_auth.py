@@ -7,14 +7,11 @@ from rest_framework.test import APIClient
 
 from console.tokens import token_create, token_revoke
 
+from .helpers import assert_error
+
 URL = "/api/v1/connections"
 
 
-def assert_error(response, status, code):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["error"] == code and body["message"]
-    return body
 
 
 def test_missing_token_is_401_not_authenticated(db):
