@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -122,6 +123,7 @@ def api_exception_handler(exc, context):
     return response
 
 
+@csrf_exempt  # a JSON 404 for any method; nothing is changed, so no CSRF check is needed
 def not_found_view(request, *args, **kwargs):
     """JSON 404 for any unknown path under /api/v1/ (instead of Django's HTML page)."""
     return JsonResponse(error_body("not_found", _("No such API endpoint.")), status=404)
