@@ -32,5 +32,5 @@ urlpatterns = [
     path("users/<uuid:sub>/identities/<identity_id:identity_id>", users.IdentityDetailView.as_view(),
          name="api-user-identity"),
     path("login-events", login_events.LoginEventListView.as_view(), name="api-login-events"),
-    re_path(r"^.*$", not_found_view),
+    re_path(r"^[\s\S]*$", not_found_view),  # any rest, newlines included: a JSON 404
 ]

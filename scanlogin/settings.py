@@ -165,9 +165,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI assets served from our own static files (no CDN: deployments may be offline).
-    "SWAGGERUI_DIST": "SIDECAR",
-    "SWAGGERUI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "console.api.schema.add_summaries",
+    ],
 }
 
 LOGGING = {

@@ -10,7 +10,8 @@ from .throttling import ManagementTokenThrottle
 
 
 class PoolAPIView(APIView):
-    """A view whose every query is scoped to `self.pool`, the pool of the calling token."""
+    # Every query of a subclass is scoped to `self.pool`, the pool of the calling token.
+    # (A comment, not a docstring: view docstrings become OpenAPI descriptions.)
 
     authentication_classes = [ManagementTokenAuthentication]
     permission_classes = [HasManagementToken, AdminOrReadOnly]
@@ -31,6 +32,5 @@ class PoolAPIView(APIView):
 
 
 class UploadMixin:
-    """Accept multipart (logo upload) and form bodies besides JSON."""
-
+    # Multipart (logo upload) and form bodies besides JSON.
     parser_classes = [JSONParser, MultiPartParser, FormParser]

@@ -52,3 +52,37 @@ PAGE_PARAMETERS = [
     OpenApiParameter("cursor", str, description="Opaque cursor from a `next`/`previous` URL."),
     OpenApiParameter("page_size", int, description="Items per page (default 50, at most 200)."),
 ]
+
+
+SUMMARIES = {
+    "connections_list": "List connections",
+    "connections_create": "Create a connection (JSON, or multipart with a logo)",
+    "connections_read": "Read a connection (the AppSecret is never returned)",
+    "connections_update": "Update a connection (the identifier cannot change)",
+    "connections_delete": "Delete a connection",
+    "connections_applications_list": "Applications the connection is enabled for",
+    "applications_list": "List applications",
+    "applications_create": "Create an application (its client_secret is shown only in this answer)",
+    "applications_read": "Read an application",
+    "applications_update": "Update an application",
+    "applications_delete": "Delete an application",
+    "applications_rotate_secret": "Rotate the client secret (shown only in this answer)",
+    "applications_connections_list": "Connections enabled for the application",
+    "applications_connection_read": "Is the connection enabled for the application?",
+    "applications_connection_enable": "Enable the connection for the application (idempotent)",
+    "applications_connection_disable": "Disable the connection for the application (idempotent)",
+    "users_list": "List end users (filter by phone, blocked)",
+    "users_read": "Read an end user and their linked identities",
+    "users_block": "Block an end user (admin)",
+    "users_unblock": "Unblock an end user (admin)",
+    "users_identity_unlink": "Unlink an identity from an end user (admin)",
+    "login_events_list": "List login events (filter by user, connection, application, outcome, time)",
+}
+
+
+def add_summaries(result, generator, request, public):
+    """SPECTACULAR postprocessing hook: a one-line summary on every operation."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            operation.setdefault("summary", SUMMARIES.get(operation.get("operationId"), ""))
+    return result

@@ -57,7 +57,8 @@ def test_throttle_counts_per_token(api_client, operator_client, settings):
     assert operator_client.get(URL).status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/api/v1/", "/api/v1/nothing", "/api/v1/connections/UPPER", "/api/v1/users/not-a-uuid"])
+@pytest.mark.parametrize("path", ["/api/v1/", "/api/v1/nothing", "/api/v1/connections/UPPER", "/api/v1/users/not-a-uuid",
+                                  "/api/v1/applications/0%0A%0D"])
 def test_unknown_api_paths_are_json_404(api_client, path):
     assert_error(api_client.get(path), 404, "not_found")
 

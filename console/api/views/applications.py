@@ -81,7 +81,7 @@ class ApplicationConnectionsView(PoolAPIView):
 
 
 class EnablingView(PoolAPIView):
-    """Operators and admins may enable and disable a connection for an application."""
+    # Operators and admins may enable and disable a connection for an application.
 
     permission_classes = [HasManagementToken]
 
