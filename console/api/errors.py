@@ -5,13 +5,13 @@ Every error answers `{"error": "<stable_code>", "message": "<human text>"}`, plu
 ValidationError, IntegrityError from a lost race) are mapped here so no input becomes a 500.
 """
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions, status
-from rest_framework.response import Response
+from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from connections.models import IdentifierImmutable
@@ -30,12 +30,6 @@ CODES = {
 }
 # Model validation codes that are not a plain 400 validation_error.
 CONFLICT_CODES = {"unique", "identifier_taken"}
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-    default_detail = "The request conflicts with the current state."
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
@@ -62,21 +56,15 @@ def _flatten(detail) -> dict:
     return fields
 
 
-def _codes(detail) -> set:
-    if isinstance(detail, dict):
-        return set().union(*(_codes(v) for v in detail.values())) if detail else set()
-    if isinstance(detail, list):
-        return set().union(*(_codes(v) for v in detail)) if detail else set()
-    return {getattr(detail, "code", None)}
-
-
 def from_django_validation_error(exc: DjangoValidationError) -> exceptions.APIException:
     """A model/service ValidationError -> 400 validation_error, identifier_immutable or 409."""
     messages = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
     fields = {("non_field_errors" if k == "__all__" else k): [str(m) for m in v] for k, v in messages.items()}
-    codes = {e.code for errs in (exc.error_dict.values() if hasattr(exc, "error_dict") else [exc.error_list]) for e in errs}
+    groups = exc.error_dict.values() if hasattr(exc, "error_dict") else [exc.error_list]
+    codes = {error.code for group in groups for error in group}
     if "identifier_immutable" in codes or isinstance(exc, IdentifierImmutable):
-        return ApiError(400, "identifier_immutable", fields["identifier"][0] if "identifier" in fields else exc.messages[0], fields)
+        message = fields.get("identifier", exc.messages)[0]
+        return ApiError(400, "identifier_immutable", message, fields)
     if codes & CONFLICT_CODES:
         return ApiError(409, "conflict", _("An object with these values already exists."), fields)
     return ApiError(400, "validation_error", _("The request has invalid fields."), fields)
@@ -97,6 +85,10 @@ def _normalise(exc):
         return exceptions.PermissionDenied()
     if isinstance(exc, DjangoValidationError):
         return from_django_validation_error(exc)
+    if isinstance(exc, RequestDataTooBig):
+        return ApiError(413, "request_too_large", _("The request body is too large."))
+    if isinstance(exc, SuspiciousOperation):
+        return ApiError(400, "bad_request", _("The request was refused."))
     if isinstance(exc, UnicodeError):
         # e.g. a lone surrogate in JSON that the database cannot store.
         return ApiError(400, "validation_error", _("The request contains text that is not valid Unicode."))
@@ -127,7 +119,3 @@ def api_exception_handler(exc, context):
 def not_found_view(request, *args, **kwargs):
     """JSON 404 for any unknown path under /api/v1/ (instead of Django's HTML page)."""
     return JsonResponse(error_body("not_found", _("No such API endpoint.")), status=404)
-
-
-def error_response(status_code: int, code: str, message) -> Response:
-    return Response(error_body(code, message), status=status_code)

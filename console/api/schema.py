@@ -15,6 +15,7 @@ ERROR_DESCRIPTIONS = {
     404: "not_found: no such object in the token's pool",
     405: "method_not_allowed",
     409: "conflict: an object with this identifier already exists",
+    413: "request_too_large: the body is over DATA_UPLOAD_MAX_MEMORY_SIZE",
     415: "unsupported_media_type: send JSON (or multipart where a file is accepted)",
     429: "throttled: too many requests for this token; see Retry-After",
 }

@@ -80,3 +80,9 @@ def test_unsupported_media_type_is_415(api_client):
 def test_token_is_never_echoed(api_client):
     for response in (api_client.get(URL), api_client.get("/api/v1/nothing")):
         assert api_client.token not in response.content.decode()
+
+
+def test_oversized_body_is_413_json(api_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = api_client.post("/api/v1/applications", {"name": "x" * 5000}, format="json")
+    assert_error(response, 413, "request_too_large")

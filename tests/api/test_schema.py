@@ -2,7 +2,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-ERROR_STATUSES = {"400", "401", "403", "404", "409", "415", "429"}
+ERROR_STATUSES = {"400", "401", "403", "404", "409", "413", "415", "429"}
 
 
 @pytest.fixture

@@ -50,8 +50,9 @@ class ConnectionOutputSerializer(serializers.Serializer):
     @extend_schema_field({"type": "string", "nullable": True,
                           "description": "Last 4 characters of the AppSecret; null for operator tokens or when unset."})
     def get_app_secret_last4(self, conn):
-        # Operators never see any part of a secret.
-        return conn.app_secret_last4 or None if is_admin(self.context["request"]) else None
+        if not is_admin(self.context["request"]):
+            return None  # operators never see any part of a secret
+        return conn.app_secret_last4 or None
 
     @extend_schema_field(IdentityLinkingSerializer)
     def get_identity_linking(self, conn):

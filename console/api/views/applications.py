@@ -33,7 +33,7 @@ class ApplicationListView(PoolAPIView):
         return self.paginate(Application.objects.filter(pool=self.pool), ApplicationOutputSerializer)
 
     @extend_schema(tags=TAGS, operation_id="applications_create", request=ApplicationInputSerializer,
-                   responses={201: ApplicationWithSecretSerializer, **errors(400, 403, 415)})
+                   responses={201: ApplicationWithSecretSerializer, **errors(400, 403, 413, 415)})
     def post(self, request):
         data = ApplicationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -48,7 +48,7 @@ class ApplicationDetailView(PoolAPIView):
         return Response(ApplicationOutputSerializer(application_get(pool=self.pool, client_id=client_id)).data)
 
     @extend_schema(tags=TAGS, operation_id="applications_update", request=ApplicationPatchSerializer,
-                   responses={200: ApplicationOutputSerializer, **errors(400, 403, 404, 415)})
+                   responses={200: ApplicationOutputSerializer, **errors(400, 403, 404, 413, 415)})
     def patch(self, request, client_id):
         app = application_get(pool=self.pool, client_id=client_id)
         data = ApplicationPatchSerializer(data=request.data, partial=True)

@@ -26,7 +26,7 @@ class ConnectionListView(UploadMixin, PoolAPIView):
         return self.paginate(Connection.objects.filter(pool=self.pool), ConnectionOutputSerializer)
 
     @extend_schema(tags=TAGS, operation_id="connections_create", request=_body(ConnectionInputSerializer),
-                   responses={201: ConnectionOutputSerializer, **errors(400, 403, 409, 415)})
+                   responses={201: ConnectionOutputSerializer, **errors(400, 403, 409, 413, 415)})
     def post(self, request):
         data = ConnectionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -44,7 +44,7 @@ class ConnectionDetailView(UploadMixin, PoolAPIView):
         return Response(ConnectionOutputSerializer(conn, context={"request": request}).data)
 
     @extend_schema(tags=TAGS, operation_id="connections_update", request=_body(ConnectionPatchSerializer),
-                   responses={200: ConnectionOutputSerializer, **errors(400, 403, 404, 415)})
+                   responses={200: ConnectionOutputSerializer, **errors(400, 403, 404, 413, 415)})
     def patch(self, request, identifier):
         conn = self.get_connection(identifier)
         data = ConnectionPatchSerializer(data=request.data, partial=True)
