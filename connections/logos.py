@@ -31,15 +31,13 @@ def validate_and_reencode_logo(uploaded_file) -> ContentFile:
     if len(data) > settings.LOGO_MAX_BYTES:
         raise _invalid(_("The logo is larger than %(n)d KB. Logo 不能超过 %(n)d KB。") % {"n": settings.LOGO_MAX_BYTES // 1024})
     try:
-        image = _decode(data)
+        png = _reencode(_decode(data))
     except ValidationError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError, ValueError,
-            SyntaxError, EOFError):
+            SyntaxError, EOFError, TypeError):
         raise _invalid(_("Upload a valid PNG, JPEG or WebP image. 请上传有效的 PNG、JPEG 或 WebP 图片。")) from None
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.png")
+    return ContentFile(png, name=f"{uuid.uuid4().hex}.png")
 
 
 def _decode(data: bytes) -> Image.Image:
@@ -54,4 +52,12 @@ def _decode(data: bytes) -> Image.Image:
         probe.verify()  # structural check; the object is unusable afterwards
         image = Image.open(io.BytesIO(data))
         image.load()
-    return image.convert("RGBA") if image.mode not in ("RGB", "RGBA") else image
+    return image
+
+
+def _reencode(image: Image.Image) -> bytes:
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA")
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
