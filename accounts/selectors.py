@@ -29,17 +29,10 @@ def identity_get(*, user: EndUser, identity_id: int) -> Identity:
 
 def login_events_for_pool(*, pool, user_sub=None, connection=None, client_id=None, outcome=None, since=None, until=None):
     """The pool's login events, filtered by user sub, connection identifier, client_id, outcome, time range."""
-    events = LoginEvent.objects.filter(pool=pool).select_related("user", "connection", "application")
-    if user_sub is not None:
-        events = events.filter(user__sub=user_sub)
-    if connection is not None:
-        events = events.filter(connection__identifier=connection)
-    if client_id is not None:
-        events = events.filter(application__client_id=client_id)
-    if outcome is not None:
-        events = events.filter(outcome=outcome)
-    if since is not None:
-        events = events.filter(created_at__gte=since)
-    if until is not None:
-        events = events.filter(created_at__lt=until)
-    return events
+    lookups = {
+        "user__sub": user_sub, "connection__identifier": connection, "application__client_id": client_id,
+        "outcome": outcome, "created_at__gte": since, "created_at__lt": until,
+    }
+    return LoginEvent.objects.filter(pool=pool, **{k: v for k, v in lookups.items() if v is not None}).select_related(
+        "user", "connection", "application"
+    )
