@@ -104,15 +104,17 @@ def test_delete(api_client, connection):
     assert_error(api_client.get(f"{URL}/wechat-pc"), 404, "not_found")
 
 
-def test_secret_is_never_readable(api_client, operator_client):
+def test_secret_is_never_readable(api_client, operator_client, caplog):
     responses = [api_client.post(URL, create_body(private_deployment=True, app_id=APP_ID, app_secret=SECRET), format="json")]
     responses.append(api_client.patch(f"{URL}/wechat-scan", {"app_secret": SECRET[::-1]}, format="json"))
     for client in (api_client, operator_client):
         responses += [client.get(URL), client.get(f"{URL}/wechat-scan"), client.get("/api/v1/schema/")]
     responses.append(api_client.post(URL, create_body(identifier="x", app_secret=SECRET + "!"), format="json"))
+    responses.append(api_client.post(URL, create_body(identifier="bad id", app_secret=SECRET), format="json"))
     for response in responses:
         text = response.content.decode()
         assert SECRET not in text and SECRET[::-1] not in text
+    assert SECRET not in caplog.text and "Bad Request" in caplog.text
 
 
 def test_operator_reads_without_last4_and_cannot_write(operator_client, pool):
