@@ -197,3 +197,13 @@ def test_logo_size_and_pixel_caps(api_client, media, settings):
     settings.LOGO_MAX_BYTES = 100
     assert_error(api_client.post(URL, {**create_body(), "logo": upload("small.png", image_bytes(size=(50, 50), fmt="JPEG"))},
                                  format="multipart"), 400, "validation_error")
+
+
+def test_multipart_create_with_nested_linking_fields(api_client, media):
+    data = {**create_body(), "login_only": "true", "identity_linking.enabled": "true",
+            "identity_linking.match_fields": "phone", "logo": upload("l.png", image_bytes())}
+    response = api_client.post(URL, data, format="multipart")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["login_only"] is True and body["identity_linking"]["enabled"] is True
+    assert body["identity_linking"]["match_fields"] == ["phone"]

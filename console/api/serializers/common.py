@@ -8,7 +8,8 @@ class StrictInputSerializer(serializers.Serializer):
 
     def to_internal_value(self, data):
         if hasattr(data, "keys"):
-            unknown = sorted(set(data.keys()) - set(self.fields))
+            # Form/multipart bodies address nested fields as "parent.child" or "parent[0]".
+            unknown = sorted(k for k in data.keys() if k.split(".")[0].split("[")[0] not in self.fields)
             if unknown:
                 raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
         return super().to_internal_value(data)
