@@ -1,5 +1,5 @@
 """/api/v1/users: read and filter end users; block, unblock and unlink identities (admin only)."""
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -40,22 +40,19 @@ class _BlockView(PoolAPIView):
         return Response(EndUserSerializer(user).data)
 
 
+def _block_schema(operation_id):
+    return extend_schema_view(post=extend_schema(tags=TAGS, operation_id=operation_id, request=None,
+                                                 responses={200: EndUserSerializer, **errors(403, 404)}))
+
+
+@_block_schema("users_block")
 class EndUserBlockView(_BlockView):
     blocked = True
 
-    @extend_schema(tags=TAGS, operation_id="users_block", request=None,
-                   responses={200: EndUserSerializer, **errors(403, 404)})
-    def post(self, request, sub):
-        return super().post(request, sub)
 
-
+@_block_schema("users_unblock")
 class EndUserUnblockView(_BlockView):
     blocked = False
-
-    @extend_schema(tags=TAGS, operation_id="users_unblock", request=None,
-                   responses={200: EndUserSerializer, **errors(403, 404)})
-    def post(self, request, sub):
-        return super().post(request, sub)
 
 
 class IdentityDetailView(PoolAPIView):
