@@ -1,9 +1,11 @@
-"""Logo uploads: accept only real PNG, JPEG or WebP images within size and pixel caps, re-encoded.
+"""Logo uploads (connections and applications; console and management API): accept only real
+PNG, JPEG or WebP images within size and pixel caps, and store them re-encoded.
 
-The format is what Pillow finds in the bytes, never the file name. The pixel count is checked
-from the header before any pixel is decoded, so a small file declaring a huge canvas (a
-decompression bomb) is refused without allocating it. What is stored is a fresh PNG (RGBA,
-at most LOGO_MAX_SIDE pixels a side), so nothing of the uploaded file survives but its pixels.
+Uploads are untrusted. The byte size is checked before decoding; the format is what Pillow finds
+in the bytes, never the file name or content type; the pixel count is read from the header before
+any pixel is decoded, so a small file declaring a huge canvas (a decompression bomb) is refused
+without allocating it. What is stored is a fresh PNG (RGBA, at most LOGO_MAX_SIDE pixels a side),
+which drops metadata and anything smuggled after the image data.
 """
 import io
 import uuid
@@ -27,6 +29,10 @@ def process_logo(upload) -> ContentFile:
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.png")
+
+
+# The management API's name for the same check.
+validate_and_reencode_logo = process_logo
 
 
 def _read_capped(upload) -> bytes:
@@ -61,11 +67,13 @@ def _open_checked(data: bytes) -> Image.Image:
             if image.format not in ALLOWED_FORMATS:
                 raise invalid
             width, height = image.size
-            if width * height > settings.LOGO_MAX_PIXELS:
+            if width * height > settings.LOGO_MAX_PIXELS or width < 1 or height < 1:
                 raise too_many
+            image.verify()  # structural check (chunk CRCs); the object is unusable afterwards
+            image = Image.open(io.BytesIO(data))
             image.load()
             return image.convert("RGBA")
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise too_many from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError):
             raise invalid from None
