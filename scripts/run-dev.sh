@@ -15,6 +15,10 @@ if "$PY" manage.py help wechat_simulator >/dev/null 2>&1; then
   pids+=($!)
 fi
 
+# Tickets still expire without Celery: the same service the beat task calls, every 5 s.
+"$PY" manage.py sweep_tickets --every 5 &
+pids+=($!)
+
 echo
 echo "  ScanLogin is starting on http://127.0.0.1:$PORT"
 echo "  Console:  http://127.0.0.1:$PORT/console/"
