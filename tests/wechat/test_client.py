@@ -7,7 +7,7 @@ from connections.wechat import errors
 from connections.wechat.client import WeChatClient, client_for_connection
 from wechatsim.testing import sim_clock, sim_code, sim_fault, sim_stats, sim_user
 
-from .test_simulator import decode_qr
+from .qr_decode import decode_cv2 as decode_qr
 
 
 @pytest.fixture

@@ -4,22 +4,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
 import requests
 from django.core.management import CommandError, call_command
 
+from tests.wechat.qr_decode import decode_cv2 as decode_qr
 from wechatsim.server import SimulatorDisabled, start_simulator
 from wechatsim.testing import sim_code, sim_fault, sim_get, sim_stats, sim_user
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def decode_qr(png: bytes) -> str:
-    image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
-    text, _points, _ = cv2.QRCodeDetector().detectAndDecode(image)
-    return text
 
 
 def token_url(sim, appid, secret):
