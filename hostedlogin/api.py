@@ -3,6 +3,7 @@ import asyncio
 
 from asgiref.sync import sync_to_async
 from django.core.cache import cache
+from django.db import connection as db_connection
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import end_user_mark_login
 from accounts.sessions import login_end_user
+from connections.qrcode import render_login_code
 from connections.wechat.errors import WeChatError
 
 from . import notify
@@ -66,11 +68,16 @@ def tickets_create(request, pool):
 
 
 def _read_state(pool: str, key: str, bhash: str) -> dict | None:
-    ticket = ticket_get_for_browser(pool_slug=pool, key=key, browser_hash=bhash)
-    if ticket is None:
-        return None
-    expire_if_overdue(ticket)
-    return public_state(ticket)
+    try:
+        ticket = ticket_get_for_browser(pool_slug=pool, key=key, browser_hash=bhash)
+        if ticket is None:
+            return None
+        expire_if_overdue(ticket)
+        return public_state(ticket)
+    finally:
+        # A waiter must not hold a database connection for up to 30 s: hundreds wait at once.
+        if not db_connection.in_atomic_block:
+            db_connection.close()
 
 
 def _wait_arg(request) -> float:
@@ -140,8 +147,6 @@ def ticket_qrcode(request, pool, ticket):
     cache_key = f"hostedlogin:qrcode:{t.key}"
     png = cache.get(cache_key)
     if png is None:
-        from connections.qrcode import render_login_code  # noqa: PLC0415 (arrives with the WeChat branch)
-
         try:
             png = render_login_code(connection=t.connection, scene=t.scene)
         except WeChatError as exc:

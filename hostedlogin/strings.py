@@ -7,12 +7,12 @@ def page_strings() -> dict:
         "states": {
             "loading": {"status": _("Preparing your code…")},
             "pending": {"status": _("Scan with WeChat to log in"), "hint": _("Open WeChat, tap + then Scan, and point it at the code.")},
-            "scanned": {"status": _("Scanned — confirm on your phone"), "hint": _("Tap “Confirm login” in WeChat to continue."), "title": _("WeChat user")},
+            "scanned": {"status": _("Scanned — confirm on your phone"), "hint": _("Tap “Confirm login” in WeChat to continue."), "title": _("WeChat user"), "subtitle": _("is confirming…")},
             "confirmed": {"status": _("Confirmed"), "title": _("Confirmed — logging you in…"), "icon": "✓"},
             "consumed": {"status": _("Logged in"), "title": _("Logged in"), "icon": "✓"},
-            "expired": {"status": _("The code has expired"), "title": _("QR code expired"), "text": _("Codes are valid for a short time to keep your account safe."), "icon": "↻", "retry": _("Refresh code")},
-            "cancelled": {"status": _("Login cancelled"), "title": _("You cancelled on your phone"), "text": _("Changed your mind? You can scan again."), "icon": "×", "retry": _("Try again")},
-            "rejected": {"status": _("Login refused"), "title": _("Login refused"), "icon": "!", "retry": _("Try again")},
+            "expired": {"status": _("Refresh to get a new code"), "title": _("QR code expired"), "text": _("Codes are valid for a short time to keep your account safe."), "icon": "↻", "retry": _("Refresh code")},
+            "cancelled": {"status": _("The login was cancelled on your phone"), "title": _("Cancelled"), "text": _("Changed your mind? You can scan again."), "icon": "×", "retry": _("Try again")},
+            "rejected": {"status": _("Your login was not accepted"), "title": _("Login refused"), "icon": "!", "retry": _("Try again")},
             "error": {"status": _("Something went wrong"), "title": _("Could not continue"), "text": _("Check your connection and try again."), "icon": "!", "retry": _("Try again")},
         },
         "reasons": {

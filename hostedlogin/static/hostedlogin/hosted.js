@@ -20,9 +20,9 @@
     panel.dataset.state = state;
     var v = T.states[state] || T.states.error;
     $("status-text").textContent = opts.status || v.status;
-    $("hint").textContent = opts.hint !== undefined ? opts.hint : (v.hint || "");
+    $("hint").textContent = opts.text || v.hint || v.text || "";
     $("overlay-title").textContent = opts.title || v.title || "";
-    $("overlay-text").textContent = opts.text !== undefined ? opts.text : (v.text || "");
+    $("overlay-text").textContent = opts.subtitle || "";
     $("overlay-icon").textContent = opts.avatar ? "" : (v.icon || "");
     var avatar = $("avatar");
     avatar.hidden = !opts.avatar;
@@ -49,7 +49,7 @@
     current.deadline = Date.now() + (s.expires_in || 0) * 1000;
     if (s.status === "scanned") {
       var who = (s.scanned_by && s.scanned_by.nickname) || "";
-      setView("scanned", { avatar: s.scanned_by || { nickname: who }, title: who || T.states.scanned.title });
+      setView("scanned", { avatar: s.scanned_by || { nickname: who }, title: who || T.states.scanned.title, subtitle: T.states.scanned.subtitle });
     } else if (s.status === "rejected") {
       setView("rejected", { text: T.reasons[s.reason] || T.reasons._default });
     } else {
