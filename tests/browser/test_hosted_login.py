@@ -120,3 +120,25 @@ def test_bind_page_and_error_pages_look_finished(live_server, page, login_app, c
     page.goto(f"{live_server.url}/u/acme/login?app_id=unknown")
     assert "Unknown application" in page.inner_text("h1")
     screenshot(page, "hosted-error")
+
+
+def test_the_login_page_speaks_simplified_chinese(live_server, chromium, login_app, wechat_sim, settings, tmp_path, screenshot):
+    """Compiles this area's zh_Hans catalogue (locale/zh_Hans/LC_MESSAGES/scanflow.po.txt) for the test."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    target = tmp_path / "locale" / "zh_Hans" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    subprocess.run(["msgfmt", "-o", str(target / "django.mo"), str(root / "locale/zh_Hans/LC_MESSAGES/scanflow.po.txt")], check=True)
+    settings.LOCALE_PATHS = [tmp_path / "locale", *settings.LOCALE_PATHS]
+    context = chromium.new_context(viewport={"width": 1366, "height": 800}, locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/u/acme/login?app_id={login_app.client_id}")
+        wait_state(page, "pending")
+        assert "请使用微信扫码登录" in page.inner_text("#status-text")
+        assert "登录 Acme shop" in page.inner_text("h1")
+        screenshot(page, "hosted-pending-zh")
+    finally:
+        context.close()

@@ -309,3 +309,30 @@ def test_welcome_shows_who_is_logged_in(browser, phone, wx_user):
     assert "Welcome" in page and "+8613800138000" in page
     browser.client.post("/u/acme/logout")
     assert b"Nobody is logged in" in browser.client.get("/u/acme/welcome").content
+
+
+def test_the_code_is_drawn_by_wechat_once_per_ticket_and_scans_to_the_ticket(browser, phone, wx_user, wechat_sim):
+    from wechatsim.testing import sim_get
+
+    body = browser.create().json()
+    first = browser.client.get(body["qrcode_url"])
+    assert first.status_code == 200 and first["Content-Type"] == "image/png" and first.content.startswith(b"\x89PNG")
+    assert browser.client.get(body["qrcode_url"]).content == first.content
+    drawn = sim_get(wechat_sim, "/sim/wxacodes")
+    assert len(drawn) == 1  # cached: the second request did not call WeChat
+    scanned = phone.post("scan", {"scene": drawn[0]["scene"], "code": phone.login_code(wx_user)})
+    assert scanned.status_code == 200
+    assert browser.status(body["ticket"]).json()["status"] == "scanned"
+
+
+def test_a_wechat_failure_drawing_the_code_is_a_clear_error(browser, wechat_sim):
+    body = browser.create().json()
+    sim_fault(wechat_sim, "wxacode", errcode=45009)
+    answer = browser.client.get(body["qrcode_url"])
+    assert answer.status_code == 429 and answer.json()["error"] == "wechat_rate_limited"
+
+
+def test_an_expired_ticket_has_no_code(browser):
+    body = browser.create().json()
+    LoginTicket.objects.filter(key=body["ticket"]).update(expires_at=timezone.now())
+    assert browser.client.get(body["qrcode_url"]).status_code == 410
