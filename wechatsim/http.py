@@ -3,6 +3,8 @@ import json
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
+from .state import SimInputError
+
 
 @dataclass
 class Request:
@@ -41,3 +43,22 @@ class Response:
     @classmethod
     def error(cls, code: str, message: str, status: int = 400) -> "Response":
         return cls.json({"error": code, "message": message}, status=status)
+
+
+def json_object(req: Request) -> dict:
+    """The JSON object a /sim/* route needs, or a SimInputError (answered 400)."""
+    body = req.json()
+    if body is None:
+        raise SimInputError("send a JSON object")
+    return body
+
+
+def dispatch(routes: dict, state, req: Request) -> Response | None:
+    """Run the route for (method, path), None when there is none; bad input answers 400."""
+    view = routes.get((req.method, req.path))
+    if view is None:
+        return None
+    try:
+        return view(state, req)
+    except SimInputError as exc:
+        return Response.error("invalid_request", str(exc))

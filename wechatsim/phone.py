@@ -9,7 +9,7 @@ from pathlib import Path
 
 import requests
 
-from .http import Request, Response
+from .http import Request, Response, dispatch, json_object
 from .state import SimInputError, SimState
 
 PAGE = Path(__file__).with_name("phone.html")
@@ -37,15 +37,8 @@ def call_scanlogin(state: SimState, path: str, payload: dict) -> Response:
     return Response.json({"url": url, "sent": payload, "status": answer.status_code, "answer": body})
 
 
-def _body(req: Request) -> dict:
-    body = req.json()
-    if body is None:
-        raise SimInputError("send a JSON object")
-    return body
-
-
 def scan(state: SimState, req: Request) -> Response:
-    body = _body(req)
+    body = json_object(req)
     if not body.get("scene"):
         raise SimInputError("scene is required")
     code = state.issue_code(appid=body.get("appid", ""), kind="login", user_id=str(body.get("user") or ""))
@@ -53,13 +46,13 @@ def scan(state: SimState, req: Request) -> Response:
 
 
 def confirm(state: SimState, req: Request) -> Response:
-    body = _body(req)
+    body = json_object(req)
     code = state.issue_code(appid=body.get("appid", ""), kind="phone", user_id=str(body.get("user") or ""))
     return call_scanlogin(state, "confirm", {"scan_token": body.get("scan_token", ""), "phone_code": code})
 
 
 def cancel(state: SimState, req: Request) -> Response:
-    return call_scanlogin(state, "cancel", {"scan_token": _body(req).get("scan_token", "")})
+    return call_scanlogin(state, "cancel", {"scan_token": json_object(req).get("scan_token", "")})
 
 
 ROUTES = {
@@ -71,10 +64,4 @@ ROUTES = {
 
 
 def handle(state: SimState, req: Request) -> Response | None:
-    view = ROUTES.get((req.method, req.path))
-    if view is None:
-        return None
-    try:
-        return view(state, req)
-    except SimInputError as exc:
-        return Response.error("invalid_request", str(exc))
+    return dispatch(ROUTES, state, req)

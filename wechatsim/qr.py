@@ -4,6 +4,8 @@ import io
 import qrcode
 from qrcode.constants import ERROR_CORRECT_H
 
+SCENE_MAX = 32
+
 
 def draw_scene_png(scene: str, width: int = 430) -> bytes:
     """A PNG `width` pixels wide encoding `scene` (high error correction, like a logo-bearing code)."""

@@ -1,21 +1,16 @@
 """The simulator's own /sim/* routes: register apps and users, draw codes, inject faults."""
-from .http import Request, Response
+from .http import Request, Response, dispatch, json_object
+from .qr import SCENE_MAX, draw_scene_png
 from .state import SimInputError, SimState
 
 FAULT_APIS = ("token", "jscode2session", "wxacode", "phone")
 
 
-def _body(req: Request) -> dict:
-    body = req.json()
-    if body is None:
-        raise SimInputError("send a JSON object")
-    return body
-
-
 def post_apps(state: SimState, req: Request) -> Response:
-    body = _body(req)
+    body = json_object(req)
     app = state.register_app(body.get("appid", ""), body.get("secret", ""), token_ttl=_int(body, "token_ttl"),
-                             pages=body.get("pages"), default=bool(body.get("default")))
+                             pages=body.get("pages"), default=bool(body.get("default")),
+                             unionid=body.get("unionid", True) is not False)
     return Response.json({"appid": app.appid, "token_ttl": app.token_ttl, "pages": list(app.pages)}, 201)
 
 
@@ -27,7 +22,7 @@ def get_apps(state: SimState, req: Request) -> Response:
 
 
 def post_users(state: SimState, req: Request) -> Response:
-    body = _body(req)
+    body = json_object(req)
     user = state.create_user(phone=body.get("phone", ""), appid=body.get("appid", ""), openid=body.get("openid", ""),
                              unionid=body.get("unionid", ""), nickname=body.get("nickname", ""),
                              blocked=bool(body.get("blocked")))
@@ -40,7 +35,7 @@ def get_users(state: SimState, req: Request) -> Response:
 
 
 def post_codes(state: SimState, req: Request) -> Response:
-    body = _body(req)
+    body = json_object(req)
     code = state.issue_code(appid=body.get("appid", ""), kind=body.get("kind", "login"),
                             user_id=str(body.get("user") or ""), openid=body.get("openid", ""),
                             ttl=_float(body, "ttl"), watermark_appid=body.get("watermark_appid", ""))
@@ -52,8 +47,16 @@ def get_wxacodes(state: SimState, req: Request) -> Response:
         return Response.json(list(state.wxacodes))
 
 
+def get_wxacode_png(state: SimState, req: Request) -> Response:
+    """A small picture of a drawn code, for the phone page's list."""
+    scene = req.query.get("scene", "")
+    if not 0 < len(scene) <= SCENE_MAX:
+        raise SimInputError("scene must be 1-32 characters")
+    return Response(body=draw_scene_png(scene, 96), content_type="image/png")
+
+
 def post_faults(state: SimState, req: Request) -> Response:
-    body = _body(req)
+    body = json_object(req)
     if body.get("api") not in FAULT_APIS:
         raise SimInputError(f"api must be one of {', '.join(FAULT_APIS)}")
     fault = {"api": body["api"], "errcode": _int(body, "errcode"), "errmsg": str(body.get("errmsg", "")),
@@ -81,7 +84,7 @@ def get_stats(state: SimState, req: Request) -> Response:
 
 def post_clock(state: SimState, req: Request) -> Response:
     """Test-only: move the simulator's clock (codes and tokens then expire as if time passed)."""
-    offset = _float(_body(req), "offset")
+    offset = _float(json_object(req), "offset")
     with state.lock:
         state.clock_offset = offset or 0.0
     return Response.json({"offset": state.clock_offset})
@@ -92,24 +95,22 @@ def post_reset(state: SimState, req: Request) -> Response:
     return Response.json({"reset": True})
 
 
-def _int(body: dict, key: str) -> int | None:
+def _number(body: dict, key: str, kind=float):
     value = body.get(key)
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        return kind(value)
     except (TypeError, ValueError):
-        raise SimInputError(f"{key} must be an integer") from None
+        raise SimInputError(f"{key} must be a number") from None
+
+
+def _int(body: dict, key: str) -> int | None:
+    return _number(body, key, int)
 
 
 def _float(body: dict, key: str) -> float | None:
-    value = body.get(key)
-    if value in (None, ""):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise SimInputError(f"{key} must be a number") from None
+    return _number(body, key, float)
 
 
 ROUTES = {
@@ -120,6 +121,7 @@ ROUTES = {
     ("POST", "/sim/codes"): post_codes,
     ("GET", "/sim/wxacodes"): get_wxacodes,
     ("GET", "/sim/codes"): get_wxacodes,
+    ("GET", "/sim/wxacode.png"): get_wxacode_png,
     ("POST", "/sim/faults"): post_faults,
     ("DELETE", "/sim/faults"): delete_faults,
     ("POST", "/sim/tokens/expire"): post_tokens_expire,
@@ -130,10 +132,4 @@ ROUTES = {
 
 
 def handle(state: SimState, req: Request) -> Response | None:
-    view = ROUTES.get((req.method, req.path))
-    if view is None:
-        return None
-    try:
-        return view(state, req)
-    except SimInputError as exc:
-        return Response.error("invalid_request", str(exc))
+    return dispatch(ROUTES, state, req)

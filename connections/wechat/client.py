@@ -78,7 +78,8 @@ class WeChatClient:
     def _stable_token(self, *, force: bool) -> tuple[str, int]:
         body = {"grant_type": "client_credential", "appid": self.app_id, "secret": self._secret,
                 "force_refresh": force}
-        response = transport.send("POST", self._url("/cgi-bin/stable_token"), api="token", retry=True, json=body)
+        # A forced refresh is rationed (30 s apart): never repeat one blindly after a timeout.
+        response = transport.send("POST", self._url("/cgi-bin/stable_token"), api="token", retry=not force, json=body)
         return self._token_answer(transport.parse_json(response, "token"))
 
     @staticmethod

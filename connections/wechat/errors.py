@@ -26,7 +26,7 @@ class WeChatError(Exception):
 
 
 class WeChatCodeInvalid(WeChatError):
-    """The login or phone code is invalid, expired, used, or belongs to another AppID (40029, 40163)."""
+    """The login or phone code is invalid, expired, used, missing or of another AppID (40029, 40163, 41008)."""
 
 
 class WeChatWatermarkMismatch(WeChatCodeInvalid):
@@ -42,7 +42,7 @@ class WeChatCredentialsInvalid(WeChatError):
 
 
 class WeChatInvalidRequest(WeChatError):
-    """The request was refused as malformed: page (41030), scene (40169, 40129), arguments (40097)."""
+    """The request was refused as malformed: page (41030), scene (40169, 40129), arguments (40097, 47001)."""
 
 
 class WeChatUserBlocked(WeChatError):
@@ -60,6 +60,7 @@ class WeChatTokenInvalid(WeChatError):
 ERRCODE_CLASSES: dict[int, type[WeChatError]] = {
     40029: WeChatCodeInvalid,
     40163: WeChatCodeInvalid,
+    41008: WeChatCodeInvalid,        # missing code
     45011: WeChatRateLimited,
     45009: WeChatRateLimited,
     40013: WeChatCredentialsInvalid,
@@ -70,6 +71,7 @@ ERRCODE_CLASSES: dict[int, type[WeChatError]] = {
     40169: WeChatInvalidRequest,
     40129: WeChatInvalidRequest,
     40097: WeChatInvalidRequest,
+    47001: WeChatInvalidRequest,     # body is not the JSON WeChat expects
     40226: WeChatUserBlocked,
     -1: WeChatUnavailable,
     40001: WeChatTokenInvalid,

@@ -142,11 +142,25 @@ def test_each_wechat_error_maps_to_its_exception(default_client, wechat_sim, use
     assert caught.value.errcode == errcode and str(errcode) in str(caught.value)
 
 
-def test_token_errors_are_retried_once_then_surface(default_client, wechat_sim):
-    sim_fault(wechat_sim, "wxacode", errcode=40001, count=5)
+@pytest.mark.parametrize("errcode", [40001, 40014, 42001])
+def test_token_errors_are_retried_once_then_surface(default_client, wechat_sim, errcode):
+    sim_fault(wechat_sim, "wxacode", errcode=errcode, count=5)
     with pytest.raises(errors.WeChatTokenInvalid):
         default_client.wxacode(scene="abc")
     assert sim_stats(wechat_sim)["calls:wxacode"]["*"] == 2
+    assert sum(sim_stats(wechat_sim)["token_fetches"].values()) == 2
+
+
+@pytest.mark.parametrize("errcode", [40001, 40014, 42001])
+def test_one_token_error_is_healed_by_the_retry(default_client, wechat_sim, user, errcode):
+    sim_fault(wechat_sim, "phone", errcode=errcode, count=1)
+    assert default_client.phone_number(phone_code(wechat_sim, default_client.app_id, user)).country_code == "86"
+
+
+def test_missing_code_is_an_invalid_code(default_client, wechat_sim):
+    with pytest.raises(errors.WeChatCodeInvalid) as caught:
+        default_client.code2session("")
+    assert caught.value.errcode == 41008
 
 
 def test_delay_beyond_read_timeout_is_unavailable_and_single_use_calls_are_not_repeated(
@@ -174,11 +188,28 @@ def test_unreachable_wechat_is_unavailable(settings, shared_cache):
     assert "unreachable" in str(caught.value) and "s" * 32 not in str(caught.value)
 
 
-@pytest.mark.parametrize("fault", [{"status": 502}, {"errcode": 40001, "content_type": "image/jpeg", "count": 9}])
-def test_wxacode_tells_images_from_errors(default_client, wechat_sim, fault):
-    sim_fault(wechat_sim, "wxacode", **{"count": 3, **fault})
-    with pytest.raises((errors.WeChatUnavailable, errors.WeChatTokenInvalid)):
+@pytest.mark.parametrize("fault,exc_class", [
+    ({"status": 502}, errors.WeChatUnavailable),                                    # an HTML gateway page
+    ({"errcode": 45009, "content_type": "image/jpeg"}, errors.WeChatRateLimited),   # JSON labelled as an image
+    ({"errcode": -1, "content_type": "image/png"}, errors.WeChatUnavailable),
+])
+def test_wxacode_tells_errors_from_images(default_client, wechat_sim, fault, exc_class):
+    sim_fault(wechat_sim, "wxacode", count=3, **fault)
+    with pytest.raises(exc_class):
         default_client.wxacode(scene="abc")
+
+
+def test_wxacode_image_labelled_as_json_is_still_an_image(default_client, wechat_sim):
+    sim_fault(wechat_sim, "wxacode", content_type="application/json")
+    assert decode_qr(default_client.wxacode(scene="mislabelled")) == "mislabelled"
+
+
+def test_code2session_without_unionid(wechat_sim, shared_cache):
+    wechat_sim.state.register_app("wx2222222222222222", "u" * 32, unionid=False)
+    user = sim_user(wechat_sim, "13700137000")
+    client = WeChatClient("wx2222222222222222", "u" * 32, cache=shared_cache)
+    info = client.code2session(sim_code(wechat_sim, appid=client.app_id, user=user["id"], kind="login"))
+    assert info.unionid == "" and info.openid == user["openids"][client.app_id]
 
 
 def test_secrets_never_reach_logs_or_messages(wechat_sim, settings, shared_cache, caplog, user):
@@ -197,7 +228,8 @@ def test_secrets_never_reach_logs_or_messages(wechat_sim, settings, shared_cache
             failing()
         messages.append(str(caught.value) + repr(caught.value) + repr(caught.value.__cause__))
     text = caplog.text + " ".join(messages) + repr(client)
-    assert "access_token=" not in caplog.text or "access_token=***" in caplog.text
+    # urllib3 did log the request lines; the filter replaced the values.
+    assert "secret=***" in caplog.text and "access_token=***" in caplog.text
     for secret_value in (secret, token, "wrong-secret-value"):
         assert secret_value not in text
 

@@ -120,3 +120,56 @@ def test_production_command_refuses_to_start():
     result = subprocess.run([sys.executable, "manage.py", "wechat_simulator", "--port", "0"], cwd=ROOT,
                             capture_output=True, text=True, env=_production_env(), timeout=60)
     assert result.returncode != 0 and "disabled" in result.stderr
+
+
+def test_invalid_content_length_is_refused(wechat_sim):
+    import socket
+
+    host, port = wechat_sim.server.server_address[:2]
+    with socket.create_connection((host, port), timeout=5) as sock:
+        sock.sendall(b"POST /sim/users HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n")
+        assert b" 413 " in sock.recv(200)
+    assert requests.get(wechat_sim.base_url + "/sim/users").json() == []
+
+
+@pytest.mark.parametrize("body,errcode", [
+    ({"scene": "abc", "width": "wide"}, 40097),
+    ({"scene": "abc", "page": 5}, 40097),
+    ({"scene": "abc", "env_version": "beta"}, 40097),
+    ({"scene": "abc", "page": "/pages/login/login"}, 41030),
+    ({"scene": "abc", "page": "pages/nope/nope", "check_path": True}, 41030),
+    ({"scene": "abc", "env_version": "trial"}, 41030),
+])
+def test_wxacode_argument_errors(wechat_sim, settings, body, errcode):
+    token = requests.get(token_url(wechat_sim, settings.WECHAT_DEFAULT_APP_ID, settings.WECHAT_DEFAULT_APP_SECRET)).json()
+    answer = requests.post(f"{wechat_sim.base_url}/wxa/getwxacodeunlimit", params={"access_token": token["access_token"]},
+                           json=body).json()
+    assert answer["errcode"] == errcode
+
+
+def test_sim_apps_validates_pages_and_ttl(wechat_sim):
+    for bad in ({"pages": "pages/x"}, {"token_ttl": 0}, {"token_ttl": "soon"}):
+        response = requests.post(wechat_sim.base_url + "/sim/apps", json={"appid": "wx3333333333333333", "secret": "s", **bad})
+        assert response.status_code == 400
+
+
+def test_wxacode_thumbnail_for_the_phone_page(wechat_sim):
+    response = requests.get(wechat_sim.base_url + "/sim/wxacode.png", params={"scene": "thumb"})
+    assert response.headers["Content-Type"] == "image/png" and decode_qr(response.content) == "thumb"
+    assert requests.get(wechat_sim.base_url + "/sim/wxacode.png", params={"scene": "x" * 33}).status_code == 400
+
+
+def test_command_serves_on_loopback_with_the_default_app(settings):
+    env = {**os.environ, "WECHAT_SIMULATOR_ENABLED": "true", "DEBUG": "true"}
+    process = subprocess.Popen([sys.executable, "manage.py", "wechat_simulator", "--port", "0"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = process.stdout.readline()
+        base_url = line.split(" on ", 1)[1].split(" ", 1)[0]
+        assert base_url.startswith("http://127.0.0.1:")
+        apps = requests.get(base_url + "/sim/apps", timeout=5).json()
+        assert apps == [{"appid": settings.WECHAT_DEFAULT_APP_ID, "token_ttl": 7200, "default": True}]
+        assert "phone" in requests.get(base_url + "/sim/phone", timeout=5).text
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
