@@ -63,6 +63,8 @@ def _scanned_profile(ticket: LoginTicket, app_id: str, openid: str) -> tuple[str
 def ticket_scan(*, scene: str, code: str) -> tuple[LoginTicket, str]:
     """Exchange the wx.login code, mark the ticket scanned, return it with a new scan token."""
     ticket = _live(LoginTicket.objects.select_related("connection", "application", "pool").filter(scene=scene).first(), TicketStatus.PENDING)
+    if not ticket.connection.is_enabled_for(ticket.application):  # disabled since the code was drawn
+        raise _not_found()
     session = client_for_connection(ticket.connection).code2session(code)
     app_id = ticket.connection.wechat_app_id
     nickname, avatar = _scanned_profile(ticket, app_id, session.openid)

@@ -336,3 +336,10 @@ def test_an_expired_ticket_has_no_code(browser):
     body = browser.create().json()
     LoginTicket.objects.filter(key=body["ticket"]).update(expires_at=timezone.now())
     assert browser.client.get(body["qrcode_url"]).status_code == 410
+
+
+def test_a_connection_disabled_after_the_code_was_drawn_cannot_be_scanned(browser, phone, wx_user, connection):
+    ticket = browser.new_ticket()
+    connection_update(connection=connection, enabled=False)
+    answer = phone.scan(ticket, wx_user)
+    assert answer.status_code == 404 and answer.json()["error"] == "ticket_not_found"
