@@ -6,6 +6,7 @@ which maps them to the contract's error codes.
 """
 import hashlib
 import secrets
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.db import transaction
@@ -16,6 +17,7 @@ from accounts.models import Identity, LoginOutcome
 from accounts.pipeline import BindRequired, LoginContext, Refused, resolve
 from accounts.services import login_event_record
 from connections.wechat.client import client_for_connection
+from connections.wechat.errors import WeChatError
 
 from .models import LoginTicket, TicketStatus
 from .tickets import TicketError, exchange_window, expire_if_overdue, mask_nickname, state_error, transition
@@ -65,7 +67,8 @@ def ticket_scan(*, scene: str, code: str) -> tuple[LoginTicket, str]:
     ticket = _live(LoginTicket.objects.select_related("connection", "application", "pool").filter(scene=scene).first(), TicketStatus.PENDING)
     if not ticket.connection.is_enabled_for(ticket.application):  # disabled since the code was drawn
         raise _not_found()
-    session = client_for_connection(ticket.connection).code2session(code)
+    with _failure_logged(ticket):
+        session = client_for_connection(ticket.connection).code2session(code)
     app_id = ticket.connection.wechat_app_id
     nickname, avatar = _scanned_profile(ticket, app_id, session.openid)
     token = secrets.token_urlsafe(32)
@@ -94,6 +97,16 @@ def _event(ticket: LoginTicket, outcome: str, *, user=None, reason: str = ""):
                               outcome=outcome, reason=reason, ip=ticket.ip, user_agent=ticket.user_agent)
 
 
+@contextmanager
+def _failure_logged(ticket: LoginTicket):
+    """A WeChat failure is a login outcome too: write it as a login event, then let it propagate."""
+    try:
+        yield
+    except WeChatError as exc:
+        _event(ticket, LoginOutcome.FAILED, reason=f"{type(exc).__name__}:{getattr(exc, 'errcode', '')}"[:64])
+        raise
+
+
 def phone_e164(info) -> str:
     """WeChat's phone answer as "+<country code><number>" (how EndUser.phone is stored)."""
     if info.country_code and info.pure_phone_number:
@@ -109,7 +122,8 @@ def ticket_confirm(*, scan_token: str, phone_code: str) -> LoginTicket:
     Raises TicketError (403 login_only / user_blocked after the ticket is rejected).
     """
     ticket = _live(_by_scan_token(scan_token), TicketStatus.SCANNED)
-    phone = phone_e164(client_for_connection(ticket.connection).phone_number(phone_code))
+    with _failure_logged(ticket):
+        phone = phone_e164(client_for_connection(ticket.connection).phone_number(phone_code))
     ctx = LoginContext(pool=ticket.pool, connection=ticket.connection, application=ticket.application,
                        app_id=ticket.wechat_app_id, openid=ticket.openid, unionid=ticket.unionid, phone=phone)
     refusal = None

@@ -61,6 +61,9 @@ def test_try_login_popup_lands_on_the_success_page(live_server, page, login_app,
     text = popup.inner_text("body")
     assert "Login succeeded" in text and "Signed up" in text and "+8613800138000" in text
     screenshot(popup, "hosted-try-success")
+    page.reload()  # the opener shares the browser: the pool's session shows on the welcome page
+    assert "Welcome" in page.inner_text("h1")
+    screenshot(page, "hosted-welcome")
 
 
 def test_an_expired_code_refreshes_with_one_click(live_server, page, login_app, settings, wechat_sim, screenshot):

@@ -266,6 +266,7 @@ def test_wechat_failures_on_scan_map_to_contract_errors(browser, phone, wx_user,
     assert answer.status_code == status and answer.json()["error"] == error
     assert code not in answer.content.decode()
     assert LoginTicket.objects.get(pk=ticket.pk).status == TicketStatus.PENDING
+    assert LoginEvent.objects.get().outcome == LoginOutcome.FAILED
 
 
 def test_wechat_failure_on_confirm_leaves_the_ticket_scanned(browser, phone, wx_user, wechat_sim):
