@@ -6,7 +6,7 @@ Refused), or passes (returns None) to the next step:
 
     known identity → same unionid in the pool → field matching → ask to bind → login-only → create
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
@@ -36,7 +36,6 @@ class LoginContext:
     phone: str = ""  # WeChat-verified, "+<country><number>"
     nickname: str = ""
     application: object = None
-    extra: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -48,10 +48,6 @@ def publish_many(states: list[dict]) -> None:
         log.warning("ticket notification not published: %s", type(exc).__name__)
 
 
-def publish(state: dict) -> None:
-    publish_many([state])
-
-
 def _async_client():
     """A redis.asyncio client per event loop (runserver runs each async view in a fresh loop)."""
     import redis.asyncio as aioredis
