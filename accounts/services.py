@@ -1,4 +1,4 @@
-"""Writes for end users, their identities and the login event log."""
+"""Writes for end users, their identities and the login event log (scan flow, console, management API)."""
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -57,3 +57,20 @@ def login_event_record(*, pool, outcome: str, connection=None, application=None,
         pool=pool, user=user, connection=connection, application=application, outcome=outcome,
         reason=reason[:64], ip=ip or None, user_agent=(user_agent or "")[:300],
     )
+
+
+def end_user_set_blocked(*, user: EndUser, blocked: bool) -> bool:
+    """Block or unblock an end user (idempotent). True if the flag changed.
+
+    A blocked user's next scan is rejected (`user_blocked`); existing sessions are the hosted
+    login's concern.
+    """
+    changed = EndUser.objects.filter(pk=user.pk, blocked=not blocked).update(blocked=blocked, updated_at=timezone.now())
+    user.blocked = blocked
+    return changed == 1
+
+
+@transaction.atomic
+def identity_unlink(*, identity: Identity) -> None:
+    """Remove a WeChat identity from its user: the next scan with it resolves afresh."""
+    identity.delete()

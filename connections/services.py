@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Connection, ConnectionApplication
+from .models import Connection, ConnectionApplication, app_secret_validator
 
 UPDATABLE_FIELDS = {
     "display_name", "callback_url", "logo", "private_deployment", "app_id", "app_secret",
@@ -16,12 +16,27 @@ UPDATABLE_FIELDS = {
 }
 
 
+def _check_app_secret(secret: str | None) -> None:
+    """The stored secret is encrypted, so the model field cannot carry the format validator itself."""
+    if secret:
+        try:
+            app_secret_validator(secret)
+        except ValidationError as exc:
+            raise ValidationError({"app_secret": exc.error_list}) from None
+
+
 @transaction.atomic
 def connection_create(*, pool, identifier: str, display_name: str, callback_url: str, **fields) -> Connection:
     unknown = set(fields) - UPDATABLE_FIELDS
     if unknown:
         raise TypeError(f"unknown connection fields: {sorted(unknown)}")
+    _check_app_secret(fields.get("app_secret"))
     conn = Connection(pool=pool, identifier=identifier, display_name=display_name, callback_url=callback_url, **fields)
+    if Connection.objects.filter(pool=pool, identifier=identifier).exists():
+        # Reported on the field (full_clean would report the pool+identifier constraint as a whole).
+        raise ValidationError(
+            {"identifier": ValidationError(_("A connection with this identifier already exists in the pool."), code="unique")}
+        )
     conn.full_clean()
     conn.save()
     return conn
@@ -31,13 +46,15 @@ def connection_create(*, pool, identifier: str, display_name: str, callback_url:
 def connection_update(*, connection: Connection, **fields) -> Connection:
     """Update fields; an empty or absent app_secret keeps the stored one (write-only secret)."""
     if "identifier" in fields and fields["identifier"] != connection.identifier:
-        raise ValidationError({"identifier": _("The unique identifier cannot be changed after creation.")}, code="identifier_immutable")
+        raise ValidationError({"identifier": ValidationError(
+            _("The unique identifier cannot be changed after creation."), code="identifier_immutable")})
     fields.pop("identifier", None)
     unknown = set(fields) - UPDATABLE_FIELDS
     if unknown:
         raise TypeError(f"unknown connection fields: {sorted(unknown)}")
     if not fields.get("app_secret"):
         fields.pop("app_secret", None)
+    _check_app_secret(fields.get("app_secret"))
     for name, value in fields.items():
         setattr(connection, name, value)
     connection.full_clean()
@@ -59,3 +76,9 @@ def connection_disable_for(*, connection: Connection, application) -> bool:
     """Disable the connection for the application (idempotent); True if a link was removed."""
     deleted, _ = ConnectionApplication.objects.filter(connection=connection, application=application).delete()
     return deleted > 0
+
+
+@transaction.atomic
+def connection_delete(*, connection: Connection) -> None:
+    """Delete a connection and its per-application links; identities and login events keep their rows."""
+    connection.delete()

@@ -1,1 +1,36 @@
-urlpatterns = []
+"""Routes of the management REST API, mounted at /api/v1/."""
+from django.urls import path, re_path, register_converter
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from console.api.converters import ClientIdConverter, IdentifierConverter, IdentityIdConverter
+from console.api.errors import not_found_view
+from console.api.views import applications, connections, login_events, users
+
+register_converter(IdentifierConverter, "identifier")
+register_converter(ClientIdConverter, "client_id")
+register_converter(IdentityIdConverter, "identity_id")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("connections", connections.ConnectionListView.as_view(), name="api-connections"),
+    path("connections/<identifier:identifier>", connections.ConnectionDetailView.as_view(), name="api-connection"),
+    path("connections/<identifier:identifier>/applications", connections.ConnectionApplicationsView.as_view(),
+         name="api-connection-applications"),
+    path("applications", applications.ApplicationListView.as_view(), name="api-applications"),
+    path("applications/<client_id:client_id>", applications.ApplicationDetailView.as_view(), name="api-application"),
+    path("applications/<client_id:client_id>/rotate-secret", applications.ApplicationRotateSecretView.as_view(),
+         name="api-application-rotate-secret"),
+    path("applications/<client_id:client_id>/connections", applications.ApplicationConnectionsView.as_view(),
+         name="api-application-connections"),
+    path("applications/<client_id:client_id>/connections/<identifier:identifier>", applications.EnablingView.as_view(),
+         name="api-application-connection"),
+    path("users", users.EndUserListView.as_view(), name="api-users"),
+    path("users/<uuid:sub>", users.EndUserDetailView.as_view(), name="api-user"),
+    path("users/<uuid:sub>/block", users.EndUserBlockView.as_view(), name="api-user-block"),
+    path("users/<uuid:sub>/unblock", users.EndUserUnblockView.as_view(), name="api-user-unblock"),
+    path("users/<uuid:sub>/identities/<identity_id:identity_id>", users.IdentityDetailView.as_view(),
+         name="api-user-identity"),
+    path("login-events", login_events.LoginEventListView.as_view(), name="api-login-events"),
+    re_path(r"^[\s\S]*$", not_found_view),  # any rest, newlines included: a JSON 404
+]

@@ -35,3 +35,27 @@ def application_rotate_secret(*, application: Application) -> str:
     secret = application.set_new_client_secret()
     application.save(update_fields=["client_secret_hash"])
     return secret
+
+
+APPLICATION_UPDATABLE_FIELDS = {"name", "description", "redirect_uris", "logo"}
+
+
+@transaction.atomic
+def application_update(*, application: Application, **fields) -> Application:
+    """Change an application's name, description, redirect URIs or logo (client_id never changes)."""
+    unknown = set(fields) - APPLICATION_UPDATABLE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown application fields: {sorted(unknown)}")
+    if "redirect_uris" in fields:
+        fields["redirect_uris"] = list(fields["redirect_uris"] or [])
+    for name, value in fields.items():
+        setattr(application, name, value)
+    application.full_clean()
+    application.save()
+    return application
+
+
+@transaction.atomic
+def application_delete(*, application: Application) -> None:
+    """Delete an application; its enabled connections are unlinked, its login events kept."""
+    application.delete()

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "console",
     "connections",
     "accounts",
@@ -147,15 +148,35 @@ QR_TICKET_TTL = env.int("QR_TICKET_TTL", default=120)
 QR_TICKET_EXCHANGE_WINDOW = env.int("QR_TICKET_EXCHANGE_WINDOW", default=60)  # confirmed → must be exchanged
 QR_TICKET_RETENTION = env.int("QR_TICKET_RETENTION", default=7 * 24 * 3600)  # finished tickets kept (audit)
 
+# Management API: per-token rate limit ("<n>/<sec|min|hour|day>"), counted in the cache.
+MANAGEMENT_API_RATE = env("MANAGEMENT_API_RATE", default="600/min")
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "console.api.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ScanLogin management API",
+    "DESCRIPTION": (
+        "Automate a user pool: connections, applications, enabling, end users and login events. "
+        "Authenticate with `Authorization: Bearer <management token>`. Every error is "
+        '`{"error": "<stable_code>", "message": "...", "fields": {...}}`.'
+    ),
     "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI assets served from our own static files (no CDN: deployments may be offline).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "console.api.schema.add_summaries",
+    ],
 }
 
 LOGGING = {

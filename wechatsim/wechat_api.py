@@ -89,13 +89,22 @@ def getuserphonenumber(state: SimState, req: Request) -> Response:
         "watermark": {"timestamp": int(state.now()), "appid": watermark or app.appid}}})
 
 
+# Calling codes the simulator recognises in "+<code><number>" written without a separator.
+CALLING_CODES = ("852", "853", "886", "86", "81", "82", "65", "61", "44", "49", "33", "1")
+
+
 def split_phone(phone: str) -> tuple[str, str]:
-    """'+1 4155550100' -> ('1', '4155550100'); a number without '+' is Chinese (86)."""
-    phone = phone.strip()
-    if phone.startswith("+"):
-        country, _, rest = phone[1:].replace("-", " ").partition(" ")
+    """'+1 4155550100' or '+8613800138000' -> (country, number); no '+' means Chinese (86)."""
+    phone = phone.strip().replace("-", " ")
+    if not phone.startswith("+"):
+        return "86", phone.replace(" ", "")
+    country, _, rest = phone[1:].partition(" ")
+    if rest:
         return country, rest.replace(" ", "")
-    return "86", phone.replace(" ", "")
+    for code in CALLING_CODES:
+        if country.startswith(code) and len(country) > len(code):
+            return code, country[len(code):]
+    return country, ""
 
 
 def getwxacodeunlimit(state: SimState, req: Request) -> Response:

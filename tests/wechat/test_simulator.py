@@ -173,3 +173,17 @@ def test_command_serves_on_loopback_with_the_default_app(settings):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("phone, expected", [
+    ("13800138000", ("86", "13800138000")),
+    ("+86 13800138000", ("86", "13800138000")),
+    ("+8613800138000", ("86", "13800138000")),
+    ("+1 4155550100", ("1", "4155550100")),
+    ("+14155550100", ("1", "4155550100")),
+    ("+85291234567", ("852", "91234567")),
+])
+def test_simulated_phone_numbers_split_into_country_code_and_number(phone, expected):
+    from wechatsim.wechat_api import split_phone
+
+    assert split_phone(phone) == expected

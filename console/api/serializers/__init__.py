@@ -1,0 +1,1 @@
+"""Input and output serializers of the management API, one module per resource."""

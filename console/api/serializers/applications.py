@@ -1,0 +1,43 @@
+"""Applications: client_id is read-only; client_secret appears only when created or rotated."""
+from rest_framework import serializers
+
+from .common import StrictInputSerializer
+
+
+class ApplicationOutputSerializer(serializers.Serializer):
+    client_id = serializers.CharField(read_only=True)
+    name = serializers.CharField()
+    description = serializers.CharField()
+    redirect_uris = serializers.ListField(child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+
+
+class ApplicationWithSecretSerializer(ApplicationOutputSerializer):
+    client_secret = serializers.SerializerMethodField(help_text="Shown only in this answer; store it now.")
+
+    def get_client_secret(self, app) -> str:
+        return self.context["client_secret"]
+
+
+class ClientSecretSerializer(serializers.Serializer):
+    client_id = serializers.CharField()
+    client_secret = serializers.CharField(help_text="Shown only in this answer; the old secret stops working.")
+
+
+class ApplicationInputSerializer(StrictInputSerializer):
+    name = serializers.CharField(max_length=100)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    redirect_uris = serializers.ListField(
+        child=serializers.URLField(max_length=500), required=False, max_length=20,
+        help_text="Absolute URLs the OIDC login may redirect back to.",
+    )
+
+
+class ApplicationPatchSerializer(ApplicationInputSerializer):
+    name = serializers.CharField(required=False, max_length=100)
+
+
+class EnablingSerializer(serializers.Serializer):
+    application = serializers.CharField(help_text="client_id")
+    connection = serializers.CharField(help_text="identifier")
+    enabled = serializers.BooleanField()

@@ -1,0 +1,66 @@
+"""/api/v1/connections: list, create, read, update, delete; the applications a connection is enabled for."""
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+
+from connections.models import Connection
+from connections.selectors import applications_enabled_for, connection_get
+from connections.services import connection_create, connection_delete, connection_update
+
+from ..base import PoolAPIView, UploadMixin
+from ..schema import PAGE_PARAMETERS, errors, paginated
+from ..serializers.applications import ApplicationOutputSerializer
+from ..serializers.connections import ConnectionInputSerializer, ConnectionOutputSerializer, ConnectionPatchSerializer
+
+TAGS = ["connections"]
+
+
+def _body(serializer_class):
+    return {"application/json": serializer_class, "multipart/form-data": serializer_class}
+
+
+class ConnectionListView(UploadMixin, PoolAPIView):
+    @extend_schema(tags=TAGS, operation_id="connections_list", parameters=PAGE_PARAMETERS,
+                   responses={200: paginated(ConnectionOutputSerializer), **errors(404)})
+    def get(self, request):
+        return self.paginate(Connection.objects.filter(pool=self.pool), ConnectionOutputSerializer)
+
+    @extend_schema(tags=TAGS, operation_id="connections_create", request=_body(ConnectionInputSerializer),
+                   responses={201: ConnectionOutputSerializer, **errors(400, 403, 409, 413, 415)})
+    def post(self, request):
+        data = ConnectionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        conn = connection_create(pool=self.pool, **data.to_service_kwargs())
+        return Response(ConnectionOutputSerializer(conn, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class ConnectionDetailView(UploadMixin, PoolAPIView):
+    def get_connection(self, identifier):
+        return connection_get(pool=self.pool, identifier=identifier)
+
+    @extend_schema(tags=TAGS, operation_id="connections_read", responses={200: ConnectionOutputSerializer, **errors(404)})
+    def get(self, request, identifier):
+        conn = self.get_connection(identifier)
+        return Response(ConnectionOutputSerializer(conn, context={"request": request}).data)
+
+    @extend_schema(tags=TAGS, operation_id="connections_update", request=_body(ConnectionPatchSerializer),
+                   responses={200: ConnectionOutputSerializer, **errors(400, 403, 404, 413, 415)})
+    def patch(self, request, identifier):
+        conn = self.get_connection(identifier)
+        data = ConnectionPatchSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        conn = connection_update(connection=conn, **data.to_service_kwargs())
+        return Response(ConnectionOutputSerializer(conn, context={"request": request}).data)
+
+    @extend_schema(tags=TAGS, operation_id="connections_delete", responses={204: None, **errors(403, 404)})
+    def delete(self, request, identifier):
+        connection_delete(connection=self.get_connection(identifier))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ConnectionApplicationsView(PoolAPIView):
+    @extend_schema(tags=TAGS, operation_id="connections_applications_list", parameters=PAGE_PARAMETERS,
+                   responses={200: paginated(ApplicationOutputSerializer), **errors(404)})
+    def get(self, request, identifier):
+        conn = connection_get(pool=self.pool, identifier=identifier)
+        return self.paginate(applications_enabled_for(conn), ApplicationOutputSerializer)
