@@ -1,7 +1,9 @@
 """The browser's JSON API on a pool's hosted login: create a ticket, wait on it, draw it, exchange it."""
 import asyncio
+import weakref
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection as db_connection
 from django.http import HttpResponse, JsonResponse
@@ -80,6 +82,23 @@ def _read_state(pool: str, key: str, bhash: str) -> dict | None:
             db_connection.close()
 
 
+_db_slots: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]" = weakref.WeakKeyDictionary()
+
+
+async def _read(pool: str, key: str, bhash: str) -> dict | None:
+    """_read_state off the event loop, at most LONGPOLL_DB_CONCURRENCY at a time per process.
+
+    Hundreds of waiters must not open hundreds of database connections at once (they would
+    exhaust the server's max_connections, above all in the no-Redis polling fallback).
+    """
+    loop = asyncio.get_running_loop()
+    slots = _db_slots.get(loop)
+    if slots is None:
+        slots = _db_slots[loop] = asyncio.Semaphore(getattr(settings, "LONGPOLL_DB_CONCURRENCY", 16))
+    async with slots:
+        return await sync_to_async(_read_state)(pool, key, bhash)
+
+
 def _wait_arg(request) -> float:
     try:
         return float(min(30, max(0, int(request.GET.get("wait") or 0))))
@@ -108,7 +127,7 @@ async def ticket_status(request, pool, ticket):
         return error(exc.code, exc.status, exc.message)
     since, bhash = request.GET.get("since", ""), browser_hash(request)
     async with notify.Subscription(ticket, enabled=wait > 0) as sub:
-        state = await sync_to_async(_read_state)(pool, ticket, bhash)
+        state = await _read(pool, ticket, bhash)
         if state is None:
             return _not_found("ticket_not_found")
         if wait and state["status"] == since and state["status"] in LIVE_STATUSES:
@@ -122,13 +141,13 @@ async def _wait_for_change(sub, state, since, wait, pool, key, bhash) -> dict:
     while (remaining := deadline - loop.time()) > 0:
         until_expiry = _seconds_left(state)
         if until_expiry <= 0:
-            return await sync_to_async(_read_state)(pool, key, bhash) or state
+            return await _read(pool, key, bhash) or state
         step = min(remaining, until_expiry + 0.05)
         if sub.ok:
             new = await sub.next_state(step)
         else:
             await asyncio.sleep(min(step, POLL_INTERVAL))
-            new = await sync_to_async(_read_state)(pool, key, bhash)
+            new = await _read(pool, key, bhash)
         if new is not None:
             state = new
             if new["status"] != since:
