@@ -145,3 +145,29 @@ def test_the_login_page_speaks_simplified_chinese(live_server, chromium, login_a
         screenshot(page, "hosted-pending-zh")
     finally:
         context.close()
+
+
+def test_the_simulators_phone_page_logs_the_pc_page_in(live_server, chromium, login_app, wechat_sim, settings, screenshot):
+    """The embedded demo end to end: the PC page in one tab, the simulator's phone page in another."""
+    user = sim_user(wechat_sim, "13800138000", nickname="Li Lei")
+    previous, wechat_sim.state.scanlogin_url = wechat_sim.state.scanlogin_url, live_server.url
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        pc = context.new_page()
+        pc.goto(f"{live_server.url}/u/acme/login?app_id={login_app.client_id}&try=1")
+        wait_state(pc, "pending")
+        scene = sim_get(wechat_sim, "/sim/wxacodes")[0]["scene"]
+        phone = context.new_page()
+        phone.goto(wechat_sim.base_url + "/sim/phone")
+        phone.get_by_text(scene).click()
+        phone.get_by_text("Log in to Acme shop on PC?").wait_for()
+        assert "127.0.0.1" in phone.inner_text("#c-facts")
+        screenshot(phone, "hosted-demo-phone-confirm")
+        wait_state(pc, "scanned", timeout=3000)
+        phone.get_by_role("button", name="Allow · 确认登录").click()
+        pc.wait_for_url("**/u/acme/try/**", timeout=5000)
+        assert "Login succeeded" in pc.inner_text("h1")
+        assert user["openids"][settings.WECHAT_DEFAULT_APP_ID] in pc.inner_text("body")
+    finally:
+        wechat_sim.state.scanlogin_url = previous
+        context.close()
