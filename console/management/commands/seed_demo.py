@@ -9,12 +9,15 @@ from django.core.management.base import BaseCommand
 
 from console.models import Application, Role, UserPool
 from console.services import application_create, membership_set
+from accounts.models import EndUser
+from accounts.services import end_user_create
 from connections.models import Connection
 from connections.services import connection_create, connection_enable_for
 
 DEMO_POOL = "demo"
 DEMO_ADMIN = "admin"
 DEMO_APP_CLIENT_ID = "demo-app"
+DEMO_END_USER = "demo-user"
 
 
 class Command(BaseCommand):
@@ -36,10 +39,29 @@ class Command(BaseCommand):
             callback_url=f"{host}/u/{pool.slug}/welcome",
         )
         connection_enable_for(connection=conn, application=app)
+        self._scanflow_demo(pool, app, host)
         self.stdout.write(self.style.SUCCESS("Demo ready."))
         self.stdout.write(f"  Console:        {host}/console/")
         self.stdout.write(f"  Demo admin:     {DEMO_ADMIN} / {password}")
         self.stdout.write(f"  Hosted login:   {host}/u/{pool.slug}/login?app_id={app.client_id}")
+
+    def _scanflow_demo(self, pool, app, host):
+        """Connections whose settings change the outcome, and an existing end user to match or bind."""
+        variants = [
+            ("wechat-members", "WeChat (members only)", {"login_only": True}),
+            ("wechat-link", "WeChat (link account)", {"linking_enabled": True, "link_match_fields": ["phone"], "link_ask_bind": True}),
+        ]
+        for identifier, name, fields in variants:
+            conn = Connection.objects.filter(pool=pool, identifier=identifier).first() or connection_create(
+                pool=pool, identifier=identifier, display_name=name, callback_url=f"{host}/u/{pool.slug}/welcome", **fields)
+            connection_enable_for(connection=conn, application=app)
+        password = os.environ.get("DEMO_USER_PASSWORD", "demo-user-pass")
+        user = EndUser.objects.filter(pool=pool, username=DEMO_END_USER).first() or end_user_create(
+            pool=pool, username=DEMO_END_USER, phone="+8613800138000", phone_verified=True, nickname="Demo User",
+            email="demo.user@example.com")
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        self.stdout.write(f"  Demo end user:  {DEMO_END_USER} / {password} (phone +8613800138000)")
 
     def _admin(self, password):
         User = get_user_model()
