@@ -8,3 +8,14 @@ pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.console",
 ]
+
+
+def pytest_sessionstart(session):
+    """Compile the zh_Hans catalogue so pages are tested with the translations in the tree."""
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    root = Path(__file__).resolve().parents[1]
+    call_command("compilemessages", locale=["zh_Hans"], ignore_patterns=[".venv"], verbosity=0)
+    assert (root / "locale/zh_Hans/LC_MESSAGES/django.mo").exists()

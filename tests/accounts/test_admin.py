@@ -40,8 +40,17 @@ def test_staff_see_their_pool_only(admin, outsider, data, path, mine, theirs):
 def test_another_pools_end_user_is_404(outsider, data):
     mine, _ = data
     response = _client(outsider).get(f"/console/accounts/enduser/{mine.pk}/change/")
-    assert response.status_code in (302, 404)
+    assert response.status_code == 404
     assert b"+8613800000001" not in response.content
+    assert _client(outsider).get(f"/console/accounts/enduser/{mine.pk}/history/").status_code == 404
+
+
+def test_an_operator_sees_end_users_but_cannot_change_them(operator, data):
+    mine, _ = data
+    c = _client(operator)
+    assert "+8613800000001" in c.get("/console/accounts/enduser/").content.decode()
+    assert c.post(f"/console/accounts/enduser/{mine.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert mine.__class__.objects.filter(pk=mine.pk).exists()
 
 
 def test_the_end_user_page_shows_identities_and_events(admin, data):
