@@ -35,7 +35,7 @@ class Command(BaseCommand):
         conn = Connection.objects.filter(pool=pool, identifier="wechat-pc").first() or connection_create(
             pool=pool,
             identifier="wechat-pc",
-            display_name="WeChat scan",
+            display_name="WeChat",
             callback_url=f"{host}/u/{pool.slug}/welcome",
         )
         connection_enable_for(connection=conn, application=app)
