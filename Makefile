@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate seed clean bench
+.PHONY: run test test-miniprogram install migrate seed clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: seed
 test: install
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The mini-program's node tests alone (`make test` runs them through pytest as well).
+test-miniprogram:
+	node --test miniprogram/test/
 
 bench: install
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
