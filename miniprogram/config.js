@@ -3,8 +3,8 @@
  *
  * apiBase: the ScanLogin server (https, and listed as a "request legal domain" in the
  *   mini-program's console). No trailing slash.
- * brand: the name in the title bar and header, the colours of the header and the confirm
- *   button, and the logo (a path inside this project, or an https URL on a whitelisted domain).
+ * brand: the name and logo in the page header, the colours of the header (and title bar) and the
+ *   buttons; logo: a path inside this project, or an https URL on a whitelisted domain.
  * requestTimeoutMs: how long a call to ScanLogin may take before the page shows a network error.
  */
 module.exports = {

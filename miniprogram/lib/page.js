@@ -9,8 +9,8 @@ const { present } = require('./view.js');
 
 function paintChrome(wx, config, lang) {
   const brand = config.brand || {};
-  const name = (lang === 'en' && brand.nameEn) || brand.name;
-  if (typeof wx.setNavigationBarTitle === 'function') wx.setNavigationBarTitle({ title: name || translate(lang, 'title') });
+  // The brand is in the page's header; the title bar says what the page is for.
+  if (typeof wx.setNavigationBarTitle === 'function') wx.setNavigationBarTitle({ title: translate(lang, 'title') });
   if (typeof wx.setNavigationBarColor === 'function' && brand.headerColor) {
     // WeChat accepts only black or white title text.
     const frontColor = brand.headerTextColor === '#000000' ? '#000000' : '#ffffff';

@@ -35,15 +35,16 @@ test('the page opens on the review, in Chinese, branded from config.js', async (
   assert.equal(page.data.ticket.browser, 'macOS 上的 Safari');
   assert.equal(page.data.labels.confirm, '确认登录');
   assert.equal(page.data.brand.name, 'ScanLogin');
-  assert.equal(wx.calls.find((c) => c.api === 'setNavigationBarTitle').title, 'ScanLogin');
+  assert.equal(wx.calls.find((c) => c.api === 'setNavigationBarTitle').title, '扫码登录');
   assert.equal(wx.calls.find((c) => c.api === 'setNavigationBarColor').backgroundColor, '#1f2d3d');
   assert.equal(wx.calls.find((c) => c.api === 'request').url, 'https://login.example.com/api/miniprogram/scan');
 });
 
 test('an English WeChat gets the English page', async (t) => {
-  const { page } = await openPage(t, { language: 'en_US' });
+  const { page, wx } = await openPage(t, { language: 'en_US' });
   assert.equal(page.data.heading, 'Log in on your computer?');
   assert.equal(page.data.ticket.browser, 'Safari on macOS');
+  assert.equal(wx.calls.find((c) => c.api === 'setNavigationBarTitle').title, 'Scan to log in');
 });
 
 test('a link QR (q) opens the same review', async (t) => {
