@@ -11,12 +11,14 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 
 if "$PY" manage.py help wechat_simulator >/dev/null 2>&1; then
-  "$PY" manage.py wechat_simulator --port "$SIM_PORT" &
+  "$PY" manage.py wechat_simulator --port "$SIM_PORT" --scanlogin-url "http://127.0.0.1:$PORT" &
   pids+=($!)
+  SIM_LINE="  Phone:    http://127.0.0.1:$SIM_PORT/sim/phone  (the WeChat simulator plays the phone)"
 fi
 
 echo
 echo "  ScanLogin is starting on http://127.0.0.1:$PORT"
 echo "  Console:  http://127.0.0.1:$PORT/console/"
+[ -n "${SIM_LINE:-}" ] && echo "$SIM_LINE"
 echo
 "$PY" manage.py runserver "127.0.0.1:$PORT"

@@ -1,0 +1,59 @@
+"""Writes for end users, their identities and the login event log."""
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import EndUser, Identity, LoginEvent
+
+
+@transaction.atomic
+def end_user_create(*, pool, phone: str = "", phone_verified: bool = False, nickname: str = "",
+                    username: str = "", email: str = "", password: str | None = None) -> EndUser:
+    user = EndUser(pool=pool, phone=phone, phone_verified=phone_verified, nickname=nickname, username=username, email=email)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+def identity_link(*, user: EndUser, connection, app_id: str, openid: str, unionid: str = "", profile=None) -> Identity:
+    """Link a WeChat identity (AppID + openid) to user; unique per pool, so a second link fails."""
+    return Identity.objects.create(
+        pool_id=user.pool_id, user=user, connection=connection, app_id=app_id, openid=openid,
+        unionid=unionid or "", profile=profile or {},
+    )
+
+
+def identity_touch(identity: Identity, *, unionid: str = "") -> None:
+    fields = {"last_seen_at": timezone.now()}
+    if unionid and not identity.unionid:
+        fields["unionid"] = unionid
+    Identity.objects.filter(pk=identity.pk).update(**fields)
+
+
+def end_user_mark_login(user: EndUser) -> None:
+    EndUser.objects.filter(pk=user.pk).update(last_login_at=timezone.now())
+
+
+def end_user_authenticate(*, pool, login: str, password: str) -> EndUser | None:
+    """The pool's end user whose username, phone or email is `login` and whose password matches.
+
+    More than one account answering to `login` is refused rather than guessed.
+    """
+    login = (login or "").strip()
+    if not login or not password:
+        return None
+    candidates = list(EndUser.objects.filter(pool=pool).filter(Q(username=login) | Q(phone=login) | Q(email__iexact=login))[:2])
+    if len(candidates) != 1:
+        EndUser().check_password(password)  # same work either way: no timing hint about accounts
+        return None
+    user = candidates[0]
+    return user if user.check_password(password) else None
+
+
+def login_event_record(*, pool, outcome: str, connection=None, application=None, user=None, reason: str = "",
+                       ip: str | None = None, user_agent: str = "") -> LoginEvent:
+    return LoginEvent.objects.create(
+        pool=pool, user=user, connection=connection, application=application, outcome=outcome,
+        reason=reason[:64], ip=ip or None, user_agent=(user_agent or "")[:300],
+    )

@@ -1,0 +1,42 @@
+"""The per-browser binding secret: a random value in an HttpOnly cookie; tickets store its hash.
+
+A ticket answers only to the browser holding the secret it was created with, so a stolen or
+guessed ticket id is useless elsewhere (another browser gets 404). The cookie is read without
+touching the database, which keeps the long-poll free of session queries.
+"""
+import hashlib
+import secrets
+
+from django.conf import settings
+
+COOKIE = "sl_browser"
+MAX_AGE = 30 * 24 * 3600
+
+
+def _valid(value: str | None) -> bool:
+    return bool(value) and 32 <= len(value) <= 64 and value.replace("-", "").replace("_", "").isalnum()
+
+
+def browser_hash(request) -> str:
+    """SHA-256 of this browser's secret, or "" when it has none."""
+    value = request.COOKIES.get(COOKIE)
+    return hashlib.sha256(value.encode()).hexdigest() if _valid(value) else ""
+
+
+def ensure_browser_secret(request) -> str:
+    """This browser's secret hash, creating a secret (remembered on the request) when missing."""
+    current = browser_hash(request)
+    if current:
+        return current
+    value = getattr(request, "_new_browser_secret", None) or secrets.token_urlsafe(32)
+    request._new_browser_secret = value
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def set_browser_cookie(request, response):
+    """Send the secret created during this request (if any) as an HttpOnly, SameSite=Lax cookie."""
+    value = getattr(request, "_new_browser_secret", None)
+    if value:
+        response.set_cookie(COOKIE, value, max_age=MAX_AGE, path="/u/", httponly=True, samesite="Lax",
+                            secure=not settings.DEBUG)
+    return response

@@ -1,0 +1,92 @@
+"""The mini-program's API (/api/miniprogram/scan|confirm|cancel): thin JSON views over hostedlogin/phone.py."""
+import re
+
+from django.http import JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from connections.wechat.errors import (
+    WeChatCodeInvalid, WeChatCredentialsInvalid, WeChatError, WeChatInvalidRequest, WeChatRateLimited, WeChatUserBlocked,
+)
+
+from .jsonio import ApiError, error, read_json
+from .phone import ticket_cancel, ticket_confirm, ticket_scan
+from .tickets import TicketError
+
+WECHAT_ERRORS = [  # (class, HTTP status, stable code, message); the first match wins
+    (WeChatCodeInvalid, 400, "wechat_code_invalid", _("The WeChat code is invalid, expired or already used.")),
+    (WeChatRateLimited, 429, "wechat_rate_limited", _("WeChat is limiting requests; try again shortly.")),
+    (WeChatCredentialsInvalid, 502, "wechat_misconfigured", _("This login method is misconfigured (WeChat refused its credentials).")),
+    (WeChatUserBlocked, 403, "wechat_user_blocked", _("WeChat refused this user (risk control).")),
+    (WeChatInvalidRequest, 502, "wechat_misconfigured", _("WeChat refused the request; the mini-program may be misconfigured.")),
+    (WeChatError, 502, "wechat_unavailable", _("WeChat is unavailable; try again shortly.")),
+]
+
+
+def wechat_error_response(exc: WeChatError) -> JsonResponse:
+    """A WeChat failure as the contract's error (never the raw errmsg: it may echo a code or token)."""
+    for cls, status, code, message in WECHAT_ERRORS:
+        if isinstance(exc, cls):
+            return error(code, status, message)
+    return error("wechat_unavailable", 502, WECHAT_ERRORS[-1][3])
+
+
+def _run(request, fields, action):
+    try:
+        return action(read_json(request, fields))
+    except ApiError as exc:
+        return error(exc.code, exc.status, exc.message)
+    except TicketError as exc:
+        return error(exc.code, exc.status, exc.message)
+    except WeChatError as exc:
+        return wechat_error_response(exc)
+
+
+_BROWSERS = [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
+_SYSTEMS = [("Windows", "Windows"), ("Mac OS X", "macOS"), ("Android", "Android"), ("iPhone", "iOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux")]
+
+
+def describe_user_agent(ua: str) -> str:
+    """A short, recognisable description of the browser ("Chrome on Windows") for the phone."""
+    browser = next((name for token, name in _BROWSERS if token in ua), "")
+    system = next((name for token, name in _SYSTEMS if token in ua), "")
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or re.sub(r"\s+", " ", ua)[:60]
+
+
+def _scan_answer(ticket, token) -> JsonResponse:
+    return JsonResponse({
+        "scan_token": token,
+        "expires_in": max(0, int((ticket.expires_at - timezone.now()).total_seconds())),
+        "app": {"name": ticket.application.name},
+        "pool": {"name": ticket.pool.name},
+        "connection": {"display_name": ticket.connection.display_name},
+        "client": {"ip": ticket.ip or "", "user_agent": describe_user_agent(ticket.user_agent)},
+    })
+
+
+@csrf_exempt
+@require_POST
+def scan(request):
+    """{scene, code} → the scan token and what the phone shows before the user confirms."""
+    return _run(request, {"scene": (str, 32, True), "code": (str, 256, True)},
+                lambda d: _scan_answer(*ticket_scan(scene=d["scene"], code=d["code"])))
+
+
+@csrf_exempt
+@require_POST
+def confirm(request):
+    """{scan_token, phone_code} → confirmed, or 403 login_only / user_blocked (ticket rejected)."""
+    return _run(request, {"scan_token": (str, 128, True), "phone_code": (str, 256, True)},
+                lambda d: ticket_confirm(scan_token=d["scan_token"], phone_code=d["phone_code"]) and JsonResponse({"status": "confirmed"}))
+
+
+@csrf_exempt
+@require_POST
+def cancel(request):
+    """{scan_token} → cancelled."""
+    return _run(request, {"scan_token": (str, 128, True)},
+                lambda d: ticket_cancel(scan_token=d["scan_token"]) and JsonResponse({"status": "cancelled"}))

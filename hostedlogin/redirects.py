@@ -1,0 +1,30 @@
+"""Where the browser goes after a login: ONE function decides.
+
+Order: a `next` URL the OIDC authorize endpoint passed to the login page (validated when the
+ticket was created) → the "Try login" success page → the connection's callback URL.
+"""
+import re
+from urllib.parse import urlsplit
+
+from django.urls import reverse
+
+_UNSAFE = re.compile(r"[\x00-\x20\\]|/\.\.?(/|$)|%2e|%2f|%5c", re.IGNORECASE)
+
+
+def safe_next(*, pool_slug: str, value: str | None) -> str:
+    """`value` if it is a relative path under /u/<pool>/oidc/ (an OIDC authorize round trip), else ""."""
+    if not value or len(value) > 2000:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or _UNSAFE.search(parts.path):
+        return ""
+    return value if parts.path.startswith(f"/u/{pool_slug}/oidc/") else ""
+
+
+def after_login_redirect(*, request, ticket, user) -> str:
+    """The URL the browser goes to once `user` is logged in through `ticket`."""
+    if ticket.next_url:
+        return ticket.next_url
+    if ticket.try_mode:
+        return reverse("hostedlogin:try_success", kwargs={"pool": ticket.pool.slug, "ticket": ticket.key})
+    return ticket.connection.callback_url

@@ -1,0 +1,218 @@
+"""The ticket state machine: create, read, and every transition as one compare-and-swap.
+
+Each transition is a single conditional UPDATE (`filter(pk, status=old, expires_at > now)`);
+zero rows means the race was lost, so concurrent scans, confirms and exchanges leave exactly
+one winner. Each successful transition writes a TicketTransition row and, after commit,
+publishes the ticket's public state (hostedlogin/notify.py).
+"""
+import math
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import LoginEvent, LoginOutcome
+
+from . import notify
+from .models import FINISHED_STATUSES, LIVE_STATUSES, LoginTicket, TicketStatus, TicketTransition
+
+
+class TicketError(Exception):
+    """A refused ticket operation with a stable error code and HTTP status."""
+
+    def __init__(self, code: str, status: int, message: str):
+        super().__init__(message)
+        self.code, self.status, self.message = code, status, str(message)
+
+
+def ttl() -> int:
+    return settings.QR_TICKET_TTL
+
+
+def exchange_window() -> int:
+    return getattr(settings, "QR_TICKET_EXCHANGE_WINDOW", 60)
+
+
+def ticket_create(*, pool, application, connection, browser_hash: str, ip: str | None = None,
+                  user_agent: str = "", try_mode: bool = False, next_url: str = "") -> LoginTicket:
+    """A fresh pending ticket bound to one browser, living QR_TICKET_TTL seconds."""
+    now = timezone.now()
+    return LoginTicket.objects.create(
+        pool=pool, application=application, connection=connection, browser_hash=browser_hash,
+        ip=ip, user_agent=(user_agent or "")[:300], try_mode=try_mode, next_url=next_url,
+        created_at=now, updated_at=now, expires_at=now + timedelta(seconds=ttl()),
+    )
+
+
+def ticket_get_for_browser(*, pool_slug: str, key: str, browser_hash: str) -> LoginTicket | None:
+    """The ticket if it exists in this pool and this browser created it (else None → 404)."""
+    if not browser_hash or not key or len(key) > 64:
+        return None
+    return LoginTicket.objects.filter(key=key, pool__slug=pool_slug, browser_hash=browser_hash).first()
+
+
+def mask_nickname(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        return ""
+    if len(name) <= 2:
+        return name[0] + "*"
+    return name[0] + "*" * min(len(name) - 2, 3) + name[-1]
+
+
+def public_state(ticket: LoginTicket, now=None) -> dict:
+    """What the browser may know: status, expiry, masked nickname/avatar, refusal reason."""
+    status = ticket.effective_status(now)
+    state = {"ticket": ticket.key, "status": status, "expires_at": ticket.expires_at.isoformat()}
+    if ticket.openid and status in (TicketStatus.SCANNED, TicketStatus.CONFIRMED):
+        state["scanned_by"] = {"nickname": ticket.scanned_nickname, "avatar": ticket.scanned_avatar}
+    if status == TicketStatus.REJECTED:
+        state["reason"] = ticket.reason
+    return state
+
+
+def with_expires_in(state: dict, now=None) -> dict:
+    """Add the seconds left (0 once finished) to a public state, at answer time."""
+    now = now or timezone.now()
+    if state["status"] in LIVE_STATUSES:
+        from datetime import datetime
+
+        left = (datetime.fromisoformat(state["expires_at"]) - now).total_seconds()
+        state = {**state, "expires_in": max(0, math.ceil(left))}
+    else:
+        state = {**state, "expires_in": 0}
+    return state
+
+
+def _after_commit_publish(states: list[dict]) -> None:
+    transaction.on_commit(lambda: notify.publish_many(states))
+
+
+def transition(ticket: LoginTicket, *, old: str, new: str, actor: str, reason: str = "",
+               where: dict | None = None, **fields) -> bool:
+    """Move ticket from `old` to `new` if it is still `old` and not overdue; False if the race was lost.
+
+    `fields` are written in the same UPDATE; `where` adds conditions (e.g. bind_pending=False).
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        updated = LoginTicket.objects.filter(pk=ticket.pk, status=old, expires_at__gt=now, **(where or {})).update(
+            status=new, reason=reason, updated_at=now, **fields
+        )
+        if not updated:
+            return False
+        TicketTransition.objects.create(ticket_id=ticket.pk, old=old, new=new, reason=reason, actor=actor, at=now)
+        for name, value in {"status": new, "reason": reason, "updated_at": now, **fields}.items():
+            setattr(ticket, name, value)
+        _after_commit_publish([public_state(ticket, now)])
+    return True
+
+
+def expire_if_overdue(ticket: LoginTicket, *, actor: str = "reader") -> bool:
+    """Mark one overdue live ticket expired now (a read must never show it live)."""
+    if not ticket.is_overdue():
+        return False
+    now = timezone.now()
+    old = ticket.status
+    with transaction.atomic():
+        updated = LoginTicket.objects.filter(pk=ticket.pk, status=old, expires_at__lte=now).update(
+            status=TicketStatus.EXPIRED, updated_at=now
+        )
+        if updated:
+            TicketTransition.objects.create(ticket_id=ticket.pk, old=old, new=TicketStatus.EXPIRED, actor=actor, at=now)
+            _expired_events([ticket], now)
+            ticket.status, ticket.updated_at = TicketStatus.EXPIRED, now
+            _after_commit_publish([public_state(ticket, now)])
+    if not updated:
+        ticket.refresh_from_db()
+    return bool(updated)
+
+
+def _expired_events(tickets, now) -> None:
+    """A login event for each expired ticket someone had scanned (untouched codes are just noise)."""
+    LoginEvent.objects.bulk_create([
+        LoginEvent(pool_id=t.pool_id, user_id=t.user_id, connection_id=t.connection_id, application_id=t.application_id,
+                   outcome=LoginOutcome.EXPIRED, reason="ticket_expired", ip=t.ip, user_agent=t.user_agent, created_at=now)
+        for t in tickets if t.status in (TicketStatus.SCANNED, TicketStatus.CONFIRMED)
+    ])
+
+
+def tickets_expire_overdue(*, batch_size: int = 500, actor: str = "sweeper") -> int:
+    """Expire every overdue live ticket, a batch at a time; returns how many expired.
+
+    Per batch: one locking SELECT (skipping rows another transaction holds), ONE UPDATE for the
+    whole batch, one INSERT of the audit rows, one INSERT of login events; no per-row loop.
+    """
+    total = 0
+    while True:
+        now = timezone.now()
+        with transaction.atomic():
+            batch = list(
+                LoginTicket.objects.select_for_update(skip_locked=True)
+                .filter(status__in=LIVE_STATUSES, expires_at__lte=now)
+                .only("pk", "key", "status", "pool_id", "connection_id", "application_id", "user_id", "ip", "user_agent", "expires_at")
+                .order_by("pk")[:batch_size]
+            )
+            if not batch:
+                return total
+            LoginTicket.objects.filter(pk__in=[t.pk for t in batch], status__in=LIVE_STATUSES, expires_at__lte=now).update(
+                status=TicketStatus.EXPIRED, updated_at=now
+            )
+            TicketTransition.objects.bulk_create(
+                [TicketTransition(ticket_id=t.pk, old=t.status, new=TicketStatus.EXPIRED, actor=actor, at=now) for t in batch]
+            )
+            _expired_events(batch, now)
+            _after_commit_publish([{"ticket": t.key, "status": TicketStatus.EXPIRED, "expires_at": t.expires_at.isoformat()} for t in batch])
+        total += len(batch)
+        if len(batch) < batch_size:
+            return total
+
+
+def tickets_purge_finished(*, retention_seconds: int | None = None, batch_size: int = 1000) -> int:
+    """Delete finished tickets (and their audit rows) older than the retention period, in batches."""
+    if retention_seconds is None:
+        retention_seconds = getattr(settings, "QR_TICKET_RETENTION", 7 * 24 * 3600)
+    cutoff = timezone.now() - timedelta(seconds=retention_seconds)
+    total = 0
+    while True:
+        ids = list(
+            LoginTicket.objects.filter(status__in=FINISHED_STATUSES, updated_at__lt=cutoff).values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return total
+        with transaction.atomic():
+            TicketTransition.objects.filter(ticket_id__in=ids).delete()
+            LoginTicket.objects.filter(pk__in=ids).delete()
+        total += len(ids)
+
+
+def state_error(ticket: LoginTicket, *, wanted: str) -> TicketError:
+    """The documented error for a ticket that is not in the `wanted` state (read fresh)."""
+    status = ticket.effective_status()
+    if status == TicketStatus.EXPIRED:
+        return TicketError("ticket_expired", 410, _("This QR code has expired."))
+    if status == TicketStatus.CONSUMED:
+        return TicketError("ticket_already_used", 409, _("This login has already been used."))
+    if status == TicketStatus.CANCELLED:
+        return TicketError("ticket_cancelled", 409, _("This login was cancelled."))
+    if status == TicketStatus.REJECTED:
+        return TicketError("ticket_rejected", 409, _("This login was refused."))
+    if wanted == TicketStatus.PENDING:
+        return TicketError("ticket_already_scanned", 409, _("This QR code has already been scanned."))
+    if wanted == TicketStatus.SCANNED:
+        return TicketError("ticket_already_confirmed", 409, _("This login has already been confirmed."))
+    return TicketError("ticket_not_confirmed", 409, _("This login has not been confirmed on the phone yet."))
+
+
+def ticket_exchange(*, ticket: LoginTicket) -> LoginTicket:
+    """Consume a confirmed ticket once. Raises TicketError; returns the ticket (bind_pending: not consumed)."""
+    if ticket.status == TicketStatus.CONFIRMED and ticket.bind_pending and not ticket.is_overdue():
+        return ticket
+    if transition(ticket, old=TicketStatus.CONFIRMED, new=TicketStatus.CONSUMED, actor="browser",
+                  where={"bind_pending": False, "user__isnull": False}):
+        return ticket
+    ticket.refresh_from_db()
+    expire_if_overdue(ticket)
+    raise state_error(ticket, wanted=TicketStatus.CONFIRMED)
