@@ -15,6 +15,7 @@ const KIND_BY_CODE = {
   wechat_code_invalid: 'code_invalid',
   wechat_unavailable: 'wechat_unavailable',
   wechat_rate_limited: 'rate_limited',
+  wechat_misconfigured: 'misconfigured',
   login_only: 'refused',
   user_blocked: 'refused',
 };

@@ -3,6 +3,7 @@
  * config, the language and a clock, and reports every new state through onChange.
  *
  *   loading -> review -> confirming -> done | refused | expired | error
+ *   loading -> refused | expired | error   (the scan itself can be refused, e.g. WeChat risk control)
  *                     -> cancelling -> cancelled | expired | error
  *   error --retry--> loading (scan again) | review (tap confirm again) | cancelling
  *
@@ -13,7 +14,7 @@ const api = require('./api.js');
 const { sceneFromOptions, sceneFromScanResult } = require('./scene.js');
 
 const TRANSITIONS = {
-  loading: ['review', 'expired', 'error'],
+  loading: ['review', 'refused', 'expired', 'error'],
   review: ['review', 'confirming', 'cancelling', 'expired'],
   confirming: ['review', 'done', 'refused', 'expired', 'error'],
   cancelling: ['cancelled', 'expired', 'error'],
@@ -27,7 +28,7 @@ const TRANSITIONS = {
 // Which error kinds the user can fix by trying again, and where "try again" goes, per step.
 const SCAN_ERRORS = {
   code_invalid: 'scan', network: 'scan', wechat_unavailable: 'scan', rate_limited: 'scan', server: 'scan',
-  not_found: null, already_scanned: null, conflict: null, bad_request: null, refused: null,
+  not_found: null, already_scanned: null, conflict: null, bad_request: null, misconfigured: null,
 };
 const RETRYABLE = ['network', 'wechat_unavailable', 'rate_limited', 'server'];
 
@@ -81,6 +82,7 @@ class LoginFlow {
     const res = await api.scan(this.wx, this.config, { scene: this.state.scene, code: login.code }, this.lang);
     if (res.ok) return this.review(res.data);
     if (res.kind === 'expired') return this.go('expired');
+    if (res.kind === 'refused') return this.go('refused', { refusal: { code: res.code, message: res.message } });
     return this.fail(res, SCAN_ERRORS[res.kind] === undefined ? null : SCAN_ERRORS[res.kind]);
   }
 

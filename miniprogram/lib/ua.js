@@ -28,6 +28,7 @@ const SYSTEMS = [
   [/iPad/, { zh: 'iPad', en: 'iPad' }],
   [/CrOS/, { zh: 'ChromeOS', en: 'ChromeOS' }],
   [/HarmonyOS|OpenHarmony/, { zh: '鸿蒙', en: 'HarmonyOS' }], // also says "Android"
+  [/^iOS$/, { zh: 'iOS', en: 'iOS' }], // only in an already summarised agent
   [/Android/, { zh: 'Android', en: 'Android' }],
   [/Mac OS X|Macintosh/, { zh: 'macOS', en: 'macOS' }],
   [/Linux|X11/, { zh: 'Linux', en: 'Linux' }],
@@ -45,12 +46,31 @@ function pick(table, userAgent, lang) {
   return '';
 }
 
+/** The names for an English display name ("Chrome", "Windows") from one of the tables. */
+function byEnglishName(table, name) {
+  const row = table.find(([, names]) => names.en === name);
+  return row ? row[1] : null;
+}
+
+/**
+ * A server may send the agent already summarised in English ("Chrome on Windows"); read it
+ * back into names so the page can still say it in Chinese. Null when it is a raw agent.
+ */
+function readSummary(ua) {
+  if (ua.includes('/')) return null;
+  const [browserName, osName] = ua.includes(' on ') ? ua.split(' on ', 2) : [ua, ua];
+  const browser = byEnglishName(BROWSERS, browserName.trim());
+  const os = byEnglishName(SYSTEMS, osName.trim());
+  return browser || os ? { browser, os } : null;
+}
+
 /** The browser and operating system named in a User-Agent header, in the page's language. */
 function summarizeUserAgent(userAgent, lang) {
   const ua = String(userAgent || '');
   const language = lang === 'en' ? 'en' : 'zh';
-  const os = pick(SYSTEMS, ua, language);
-  const browser = pick(BROWSERS, ua, language);
+  const summary = readSummary(ua);
+  const os = summary ? (summary.os ? summary.os[language] : '') : pick(SYSTEMS, ua, language);
+  const browser = summary ? (summary.browser ? summary.browser[language] : '') : pick(BROWSERS, ua, language);
   if (browser && os) return spaceMixed(translate(language, 'browserOn', { browser, os }));
   if (browser || os) return browser || os;
   return translate(language, 'unknownBrowser');

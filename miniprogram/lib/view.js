@@ -9,7 +9,7 @@ const { summarizeUserAgent } = require('./ua.js');
 const ERROR_TEXT = {
   no_scene: 'noScene', not_found: 'notFound', already_scanned: 'alreadyScanned', conflict: 'conflict',
   code_invalid: 'codeInvalid', network: 'network', wechat_unavailable: 'wechatUnavailable',
-  rate_limited: 'rateLimited', server: 'server', bad_request: 'badRequest',
+  rate_limited: 'rateLimited', server: 'server', bad_request: 'badRequest', misconfigured: 'misconfigured',
 };
 // Screens (or error kinds) after which only a new code helps: offer to scan one.
 const RESCAN_KINDS = ['no_scene', 'not_found', 'already_scanned', 'bad_request'];

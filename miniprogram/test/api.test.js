@@ -38,6 +38,8 @@ const ERRORS = [
   [400, 'wechat_code_invalid', 'code_invalid'],
   [502, 'wechat_unavailable', 'wechat_unavailable'],
   [429, 'wechat_rate_limited', 'rate_limited'],
+  [502, 'wechat_misconfigured', 'misconfigured'],
+  [403, 'wechat_user_blocked', 'refused'],
   [403, 'login_only', 'refused'],
   [403, 'user_blocked', 'refused'],
   // codes this page does not know fall back on the status

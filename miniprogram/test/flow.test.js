@@ -74,7 +74,10 @@ test('scan of an expired ticket shows expired', async () => {
   assert.deepEqual(screens, ['loading', 'expired']);
 });
 
-for (const [status, code, kind] of [[409, 'ticket_already_scanned', 'already_scanned'], [404, 'ticket_not_found', 'not_found'], [400, 'invalid_request', 'bad_request']]) {
+for (const [status, code, kind] of [
+  [409, 'ticket_already_scanned', 'already_scanned'], [404, 'ticket_not_found', 'not_found'],
+  [400, 'invalid_request', 'bad_request'], [502, 'wechat_misconfigured', 'misconfigured'],
+]) {
   test(`scan answered ${status} ${code}: error "${kind}" with no retry`, async () => {
     const { flow } = setup({ scan: error(status, code) });
     await flow.start({ scene: SCENE });
@@ -85,6 +88,13 @@ for (const [status, code, kind] of [[409, 'ticket_already_scanned', 'already_sca
     assert.equal(flow.state.screen, 'error');
   });
 }
+
+test('a scan refused by WeChat\'s risk control shows the refusal with the server\'s message', async () => {
+  const { flow, screens } = setup({ scan: error(403, 'wechat_user_blocked', 'WeChat refused this user.') });
+  await flow.start({ scene: SCENE });
+  assert.deepEqual(screens, ['loading', 'refused']);
+  assert.deepEqual(flow.state.refusal, { code: 'wechat_user_blocked', message: 'WeChat refused this user.' });
+});
 
 test('an invalid login code: retry runs wx.login again and scans with the new code', async () => {
   let answers = 0;

@@ -53,3 +53,12 @@ test('an empty or unknown agent is said to be unknown', () => {
   assert.equal(summarizeUserAgent(undefined, 'zh'), '未知浏览器');
   assert.equal(summarizeUserAgent('curl/8.5.0', 'en'), 'an unknown browser');
 });
+
+test('an agent the server already summarised in English is said in the page language', () => {
+  assert.equal(summarizeUserAgent('Chrome on Windows', 'zh'), 'Windows 上的 Chrome');
+  assert.equal(summarizeUserAgent('Chrome on Windows', 'en'), 'Chrome on Windows');
+  assert.equal(summarizeUserAgent('Safari on iOS', 'zh'), 'iOS 上的 Safari');
+  assert.equal(summarizeUserAgent('Edge on macOS', 'zh'), 'macOS 上的 Edge');
+  assert.equal(summarizeUserAgent('Firefox', 'zh'), 'Firefox');
+  assert.equal(summarizeUserAgent('Linux', 'en'), 'Linux');
+});

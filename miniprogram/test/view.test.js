@@ -63,6 +63,7 @@ const ERROR_CASES = [
   ['wechat_unavailable', 'review', /WeChat is not responding/, true, false],
   ['rate_limited', 'scan', /Too many attempts/, true, false],
   ['server', 'cancel', /server could not handle/, true, false],
+  ['misconfigured', null, /not set up correctly/, false, false],
 ];
 
 for (const [kind, retry, text, canRetry, canRescan] of ERROR_CASES) {
