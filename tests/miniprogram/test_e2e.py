@@ -34,9 +34,15 @@ class Browser:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = CHROME_WINDOWS
 
+    def _trust_localhost(self):
+        """Send Secure cookies to http://localhost like Chromium does (requests would not)."""
+        for cookie in self.session.cookies:
+            cookie.secure = False
+
     def open_login_page(self):
         page = self.session.get(f"{self.base}/u/{self.pool.slug}/login", params={"app_id": self.application.client_id}, timeout=10)
         assert page.status_code == 200, f"hosted login page answered {page.status_code}"
+        self._trust_localhost()
         token = self.session.cookies.get("csrftoken")
         if token:
             self.session.headers["X-CSRFToken"] = token
@@ -47,6 +53,7 @@ class Browser:
         res = self.session.post(f"{self.base}/u/{self.pool.slug}/api/qr-tickets",
                                 json={"app_id": self.application.client_id, "connection": connection.identifier}, timeout=10)
         assert res.status_code == 201, f"POST qr-tickets answered {res.status_code}: {res.text[:500]}"
+        self._trust_localhost()
         ticket = res.json()
         assert ticket["status"] == "pending"
         return ticket
@@ -96,7 +103,7 @@ def scan_setup(live_server, wechat_sim, pool, application, connection):
 
 def test_phone_confirms_and_the_browser_sees_confirmed(live_server, wechat_sim, scan_setup):
     browser, ticket, scene = scan_setup
-    code, output, stderr = run_phone(live_server.url, wechat_sim, scene, action="confirm", phone="+8613800138001")
+    code, output, stderr = run_phone(live_server.url, wechat_sim, scene, action="confirm", phone="13800138001")
     assert code == 0, stderr
     assert output["screens"] == ["loading", "review", "confirming", "done"]
     shown = output["data"]["ticket"]
@@ -111,7 +118,7 @@ def test_phone_confirms_and_the_browser_sees_confirmed(live_server, wechat_sim, 
 
 def test_phone_cancels_and_the_browser_sees_cancelled(live_server, wechat_sim, scan_setup):
     browser, ticket, scene = scan_setup
-    code, output, stderr = run_phone(live_server.url, wechat_sim, scene, action="cancel", phone="+8613800138002", lang="en")
+    code, output, stderr = run_phone(live_server.url, wechat_sim, scene, action="cancel", phone="13800138002", lang="en")
     assert code == 0, stderr
     assert output["screens"] == ["loading", "review", "cancelling", "cancelled"]
     assert output["data"]["ticket"]["browser"] == "Chrome on Windows"
@@ -122,7 +129,7 @@ def test_phone_cancels_and_the_browser_sees_cancelled(live_server, wechat_sim, s
 def test_login_only_refusal_is_shown_with_the_servers_message(live_server, wechat_sim, connection, scan_setup):
     browser, ticket, scene = scan_setup
     connection_update(connection=connection, login_only=True)
-    code, output, stderr = run_phone(live_server.url, wechat_sim, scene, action="confirm", phone="+8613800138003", expect="refused")
+    code, output, stderr = run_phone(live_server.url, wechat_sim, scene, action="confirm", phone="13800138003", expect="refused")
     assert code == 0, stderr
     assert output["data"]["screen"] == "refused"
     assert output["data"]["body"], "the refusal carries the server's message"
@@ -133,9 +140,9 @@ def test_login_only_refusal_is_shown_with_the_servers_message(live_server, wecha
 
 def test_a_second_phone_cannot_scan_the_same_code(live_server, wechat_sim, scan_setup):
     browser, ticket, scene = scan_setup
-    first, _output, stderr = run_phone(live_server.url, wechat_sim, scene, action="confirm", phone="+8613800138004")
+    first, _output, stderr = run_phone(live_server.url, wechat_sim, scene, action="confirm", phone="13800138004")
     assert first == 0, stderr
-    second, output, _stderr = run_phone(live_server.url, wechat_sim, scene, action="confirm", phone="+8613800138005")
+    second, output, _stderr = run_phone(live_server.url, wechat_sim, scene, action="confirm", phone="13800138005")
     assert second == 1
     assert output["data"]["screen"] == "error"
     assert output["screens"] == ["loading", "error"]
