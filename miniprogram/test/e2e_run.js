@@ -4,7 +4,7 @@
  *
  *   node miniprogram/test/e2e_run.js --base http://127.0.0.1:PORT --sim http://127.0.0.1:PORT \
  *     --scene SCENE --appid wx... (--user SIM_USER_ID | --phone +8613800138000) \
- *     --action confirm|cancel [--expect done|cancelled|refused|...] [--lang zh_CN|en]
+ *     --action confirm|cancel [--expect done|cancelled|refused|...] [--lang zh_CN|en] [--retries N]
  *
  * `wx.request` makes real HTTP calls (node's fetch); `wx.login` and the phone button get their
  * one-time codes from the simulator's POST /sim/codes, as WeChat would hand them out. Prints
@@ -28,7 +28,7 @@ function parseArgs(argv) {
   }
   if (!DEFAULT_EXPECT[args.action]) throw new Error('--action must be confirm or cancel');
   if (!args.user && !args.phone) throw new Error('--user or --phone is required');
-  return { lang: 'zh_CN', expect: DEFAULT_EXPECT[args.action], ...args };
+  return { lang: 'zh_CN', expect: DEFAULT_EXPECT[args.action], retries: '0', ...args };
 }
 
 async function postJson(url, body) {
@@ -90,6 +90,10 @@ async function run(args) {
   const page = loadLoginPage({ wx, apiBase: args.base });
   try {
     await page.onLoad({ scene: encodeURIComponent(args.scene) });
+    // "Try again" as a user would press it, while the page offers it (--retries times at most).
+    for (let left = Number(args.retries) || 0; left > 0 && page.data.screen === 'error' && page.data.canRetry; left -= 1) {
+      await page.onRetry();
+    }
     if (page.data.screen !== 'review') return { page, ok: false, why: `the scan ended on "${page.data.screen}"` };
     if (args.action === 'confirm') {
       const code = await simCode(args.sim, { appid: args.appid, user, kind: 'phone' });

@@ -60,6 +60,17 @@ for (const [action, screen, apiPath] of [['confirm', 'done', '/api/miniprogram/c
   });
 }
 
+test('run --retries presses "Try again" after a failed scan', async (t) => {
+  let scans = 0;
+  const server = await startServer((pathname, body) => (pathname === '/api/miniprogram/scan' && ++scans === 1
+    ? [502, { error: 'wechat_unavailable', message: 'busy' }] : fakeBackend(pathname, body)));
+  t.after(server.close);
+  const args = { base: server.url, sim: server.url, scene: 'abc', appid: 'wx1', user: 'u1', action: 'confirm', expect: 'done', lang: 'en' };
+  const { ok, page } = await run({ ...args, retries: '1' });
+  assert.equal(ok, true);
+  assert.deepEqual(page.screens, ['loading', 'error', 'loading', 'review', 'confirming', 'done']);
+});
+
 test('the node wx.request hands over a non-JSON body as text, and fails on a closed port', async (t) => {
   const server = await startServer(() => [502, '<h1>Bad Gateway</h1>']);
   t.after(server.close);

@@ -15,6 +15,7 @@ import requests
 from django.conf import settings
 
 from connections.services import connection_enable_for, connection_update
+from wechatsim.testing import sim_fault
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNNER = ROOT / "miniprogram" / "test" / "e2e_run.js"
@@ -78,12 +79,13 @@ def drawn_scene(sim):
     return codes[0]["scene"]
 
 
-def run_phone(base_url, sim, scene, *, action, phone, expect=None, lang="zh_CN"):
+def run_phone(base_url, sim, scene, *, action, phone, expect=None, lang="zh_CN", retries=0):
     """Run the mini-program page under node; returns (exit code, its final page data)."""
     node = shutil.which("node")
     assert node, "node (>= 20) is needed to run the mini-program end to end; install nodejs"
     cmd = [node, str(RUNNER), "--base", base_url, "--sim", sim.base_url, "--scene", scene,
-           "--appid", settings.WECHAT_DEFAULT_APP_ID, "--phone", phone, "--action", action, "--lang", lang]
+           "--appid", settings.WECHAT_DEFAULT_APP_ID, "--phone", phone, "--action", action, "--lang", lang,
+           "--retries", str(retries)]
     if expect:
         cmd += ["--expect", expect]
     result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -146,4 +148,24 @@ def test_a_second_phone_cannot_scan_the_same_code(live_server, wechat_sim, scan_
     assert second == 1
     assert output["data"]["screen"] == "error"
     assert output["screens"] == ["loading", "error"]
+    assert browser.status(ticket)["status"] == "confirmed"
+
+
+@pytest.mark.parametrize("errcode, shown", [(40029, "微信登录凭证无效或已过期"), (-1, "微信服务暂时不可用")])
+def test_a_failed_login_code_check_is_retried_with_a_new_wx_login(live_server, wechat_sim, scan_setup, errcode, shown):
+    """WeChat refuses the first code (40029 → 400 wechat_code_invalid, -1 → 502 wechat_unavailable);
+    "Try again" runs wx.login again and the login goes through."""
+    browser, ticket, scene = scan_setup
+    sim_fault(wechat_sim, "jscode2session", errcode=errcode, count=1)
+    code, output, _stderr = run_phone(live_server.url, wechat_sim, scene, action="confirm", phone="13800138006")
+    assert code == 1  # the page stopped on the error screen
+    assert output["data"]["screen"] == "error"
+    assert shown in output["data"]["body"]
+    assert output["data"]["canRetry"] is True
+    assert browser.status(ticket)["status"] == "pending"
+
+    sim_fault(wechat_sim, "jscode2session", errcode=errcode, count=1)
+    code, output, stderr = run_phone(live_server.url, wechat_sim, scene, action="confirm", phone="13800138006", retries=1)
+    assert code == 0, stderr
+    assert output["screens"] == ["loading", "error", "loading", "review", "confirming", "done"]
     assert browser.status(ticket)["status"] == "confirmed"
