@@ -57,8 +57,8 @@ def mask_nickname(name: str) -> str:
     name = (name or "").strip()
     if not name:
         return ""
-    if len(name) <= 2:
-        return name[0] + "*"
+    if len(name) <= 3:
+        return name[0] + "*" * max(1, len(name) - 1)
     return name[0] + "*" * min(len(name) - 2, 3) + name[-1]
 
 
@@ -189,21 +189,27 @@ def tickets_purge_finished(*, retention_seconds: int | None = None, batch_size: 
 
 
 def state_error(ticket: LoginTicket, *, wanted: str) -> TicketError:
-    """The documented error for a ticket that is not in the `wanted` state (read fresh)."""
+    """The documented error for a ticket that is not in the `wanted` state (read fresh).
+
+    wanted=pending (scan): 410 ticket_expired | 409 ticket_already_scanned.
+    wanted=scanned (confirm, cancel): 410 ticket_expired | 409 ticket_cancelled / ticket_rejected /
+    ticket_already_confirmed. wanted=confirmed (exchange, bind): 410 ticket_expired | 409
+    ticket_already_used / ticket_not_confirmed.
+    """
     status = ticket.effective_status()
     if status == TicketStatus.EXPIRED:
         return TicketError("ticket_expired", 410, _("This QR code has expired."))
+    if wanted == TicketStatus.PENDING:
+        return TicketError("ticket_already_scanned", 409, _("This QR code has already been scanned."))
     if status == TicketStatus.CONSUMED:
         return TicketError("ticket_already_used", 409, _("This login has already been used."))
+    if wanted == TicketStatus.CONFIRMED:
+        return TicketError("ticket_not_confirmed", 409, _("This login has not been confirmed on the phone."))
     if status == TicketStatus.CANCELLED:
         return TicketError("ticket_cancelled", 409, _("This login was cancelled."))
     if status == TicketStatus.REJECTED:
         return TicketError("ticket_rejected", 409, _("This login was refused."))
-    if wanted == TicketStatus.PENDING:
-        return TicketError("ticket_already_scanned", 409, _("This QR code has already been scanned."))
-    if wanted == TicketStatus.SCANNED:
-        return TicketError("ticket_already_confirmed", 409, _("This login has already been confirmed."))
-    return TicketError("ticket_not_confirmed", 409, _("This login has not been confirmed on the phone yet."))
+    return TicketError("ticket_already_confirmed", 409, _("This login has already been confirmed."))
 
 
 def ticket_exchange(*, ticket: LoginTicket) -> LoginTicket:

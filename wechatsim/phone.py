@@ -4,6 +4,7 @@ The page calls ScanLogin's mini-program API exactly as the real mini-program wou
 through the simulator (server side) to avoid CORS: the simulator draws the wx.login or
 getPhoneNumber code for the chosen user, then POSTs to {scanlogin_url}/api/miniprogram/*.
 """
+import html
 from pathlib import Path
 
 import requests
@@ -16,8 +17,8 @@ PROXY_TIMEOUT = (3.0, 30.0)
 
 
 def page(state: SimState, req: Request) -> Response:
-    html = PAGE.read_text(encoding="utf-8").replace("{{SCANLOGIN_URL}}", state.scanlogin_url)
-    return Response(body=html.encode(), content_type="text/html; charset=utf-8")
+    text = PAGE.read_text(encoding="utf-8").replace("{{SCANLOGIN_URL}}", html.escape(state.scanlogin_url))
+    return Response(body=text.encode(), content_type="text/html; charset=utf-8")
 
 
 def call_scanlogin(state: SimState, path: str, payload: dict) -> Response:
@@ -31,7 +32,8 @@ def call_scanlogin(state: SimState, path: str, payload: dict) -> Response:
     try:
         body = answer.json()
     except ValueError:
-        body = {"error": "not_json", "message": answer.text[:300]}
+        kind = answer.headers.get("Content-Type", "no content type").split(";")[0]
+        body = {"error": "not_json", "message": f"ScanLogin answered HTTP {answer.status_code} with {kind}, not JSON"}
     return Response.json({"url": url, "sent": payload, "status": answer.status_code, "answer": body})
 
 

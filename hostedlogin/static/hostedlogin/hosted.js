@@ -1,0 +1,143 @@
+/* ScanLogin hosted login: create a ticket, show its code, long-poll its status, exchange it. */
+(function () {
+  "use strict";
+  var cfg = JSON.parse(document.getElementById("hosted-config").textContent);
+  var T = cfg.strings;
+  var panel = document.getElementById("panel");
+  var qr = document.getElementById("qr");
+  var $ = function (id) { return document.getElementById(id); };
+  var current = null;   // {ticket, status, deadline, connection}
+  var generation = 0;   // bumps when a new ticket replaces the old: stale loops stop
+  var timer = null;
+
+  function csrf() {
+    var m = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : cfg.csrf;
+  }
+
+  function setView(state, opts) {
+    opts = opts || {};
+    panel.dataset.state = state;
+    var v = T.states[state] || T.states.error;
+    $("status-text").textContent = opts.status || v.status;
+    $("hint").textContent = opts.hint !== undefined ? opts.hint : (v.hint || "");
+    $("overlay-title").textContent = opts.title || v.title || "";
+    $("overlay-text").textContent = opts.text !== undefined ? opts.text : (v.text || "");
+    $("overlay-icon").textContent = opts.avatar ? "" : (v.icon || "");
+    var avatar = $("avatar");
+    avatar.hidden = !opts.avatar;
+    if (opts.avatar) {
+      avatar.textContent = opts.avatar.avatar ? "" : (opts.avatar.nickname || "?").slice(0, 1);
+      avatar.style.backgroundImage = opts.avatar.avatar ? "url(\"" + encodeURI(opts.avatar.avatar) + "\")" : "";
+    }
+    var retry = $("retry");
+    retry.hidden = !v.retry;
+    retry.textContent = v.retry || "";
+    if (state !== "pending" && state !== "scanned") { $("countdown").textContent = ""; }
+  }
+
+  function tick() {
+    if (!current || (current.status !== "pending" && current.status !== "scanned")) { return; }
+    var left = Math.max(0, Math.round((current.deadline - Date.now()) / 1000));
+    var el = $("countdown");
+    el.textContent = T.expires_in.replace("%s", Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0"));
+    el.classList.toggle("soon", left <= 15);
+  }
+
+  function apply(s) {
+    current.status = s.status;
+    current.deadline = Date.now() + (s.expires_in || 0) * 1000;
+    if (s.status === "scanned") {
+      var who = (s.scanned_by && s.scanned_by.nickname) || "";
+      setView("scanned", { avatar: s.scanned_by || { nickname: who }, title: who || T.states.scanned.title });
+    } else if (s.status === "rejected") {
+      setView("rejected", { text: T.reasons[s.reason] || T.reasons._default });
+    } else {
+      setView(s.status);
+    }
+    tick();
+  }
+
+  function fail(message) {
+    if (current) { current.status = "error"; }
+    setView("error", message ? { text: message } : {});
+  }
+
+  function start(connection) {
+    var mine = ++generation;
+    document.querySelectorAll(".method").forEach(function (b) {
+      b.setAttribute("aria-selected", b.dataset.connection === connection ? "true" : "false");
+    });
+    setView("loading");
+    var body = { app_id: cfg.app_id, connection: connection };
+    if (cfg.try_mode) { body["try"] = true; }
+    if (cfg.next) { body.next = cfg.next; }
+    fetch(cfg.tickets_url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+      body: JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().then(function (d) { return { ok: r.ok, d: d }; });
+    }).then(function (res) {
+      if (mine !== generation) { return; }
+      if (!res.ok) { return fail(res.d.message); }
+      current = { ticket: res.d.ticket, connection: connection, status: "pending", url: cfg.tickets_url + "/" + encodeURIComponent(res.d.ticket) };
+      qr.onload = function () { if (mine === generation && current.status === "pending") { apply(res.d); } };
+      qr.onerror = function () { if (mine === generation) { fail(T.qr_failed); } };
+      qr.src = res.d.qrcode_url;
+      current.deadline = Date.now() + res.d.expires_in * 1000;
+      poll(mine);
+    }).catch(function () { if (mine === generation) { fail(); } });
+  }
+
+  function poll(mine) {
+    if (mine !== generation || !current) { return; }
+    var since = current.status === "loading" ? "pending" : current.status;
+    fetch(current.url + "?since=" + encodeURIComponent(since) + "&wait=25", { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) {
+        if (!r.ok) { throw new Error(String(r.status)); }
+        return r.json();
+      })
+      .then(function (s) {
+        if (mine !== generation) { return; }
+        if (s.status === "pending" && panel.dataset.state === "loading") { current.deadline = Date.now() + s.expires_in * 1000; }
+        else if (s.status !== current.status || s.status !== "pending") { apply(s); }
+        if (s.status === "confirmed") { return exchange(mine); }
+        if (s.status === "pending" || s.status === "scanned") { poll(mine); }
+      })
+      .catch(function () {
+        if (mine !== generation) { return; }
+        setTimeout(function () { poll(mine); }, 1500);  // network blip: try again, the ticket lives on
+      });
+  }
+
+  function exchange(mine) {
+    fetch(current.url + "/exchange", { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf() } })
+      .then(function (r) { return r.json().then(function (d) { return { ok: r.ok, d: d }; }); })
+      .then(function (res) {
+        if (mine !== generation) { return; }
+        if (res.ok && res.d.redirect_to) {
+          setView("confirmed", res.d.status === "bind_required" ? { title: T.bind_title, text: T.bind_text } : {});
+          window.location.assign(res.d.redirect_to);
+        } else if (res.d.error === "ticket_expired") {
+          apply({ status: "expired", expires_in: 0 });
+        } else { fail(res.d.message); }
+      })
+      .catch(function () { if (mine === generation) { fail(); } });
+  }
+
+  $("retry").addEventListener("click", function () { start(current ? current.connection : cfg.connections[0]); });
+  document.querySelectorAll(".method").forEach(function (b) {
+    b.addEventListener("click", function () {
+      if (!current || b.dataset.connection !== current.connection || panel.dataset.state !== "pending") { start(b.dataset.connection); }
+    });
+  });
+  timer = setInterval(function () {
+    tick();
+    // The page knows the deadline too: show expiry on time even if the answer is delayed.
+    if (current && (current.status === "pending" || current.status === "scanned") && Date.now() > current.deadline + 1500) {
+      apply({ status: "expired", expires_in: 0 });
+    }
+  }, 500);
+  start(cfg.connections[0]);
+})();

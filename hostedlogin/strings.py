@@ -1,0 +1,28 @@
+"""Texts the login page's script shows, translated on the server (English / Simplified Chinese)."""
+from django.utils.translation import gettext as _
+
+
+def page_strings() -> dict:
+    return {
+        "states": {
+            "loading": {"status": _("Preparing your code…")},
+            "pending": {"status": _("Scan with WeChat to log in"), "hint": _("Open WeChat, tap + then Scan, and point it at the code.")},
+            "scanned": {"status": _("Scanned — confirm on your phone"), "hint": _("Tap “Confirm login” in WeChat to continue."), "title": _("WeChat user")},
+            "confirmed": {"status": _("Confirmed"), "title": _("Confirmed — logging you in…"), "icon": "✓"},
+            "consumed": {"status": _("Logged in"), "title": _("Logged in"), "icon": "✓"},
+            "expired": {"status": _("The code has expired"), "title": _("QR code expired"), "text": _("Codes are valid for a short time to keep your account safe."), "icon": "↻", "retry": _("Refresh code")},
+            "cancelled": {"status": _("Login cancelled"), "title": _("You cancelled on your phone"), "text": _("Changed your mind? You can scan again."), "icon": "×", "retry": _("Try again")},
+            "rejected": {"status": _("Login refused"), "title": _("Login refused"), "icon": "!", "retry": _("Try again")},
+            "error": {"status": _("Something went wrong"), "title": _("Could not continue"), "text": _("Check your connection and try again."), "icon": "!", "retry": _("Try again")},
+        },
+        "reasons": {
+            "login_only": _("This application only allows existing accounts. Ask the administrator to create yours first."),
+            "user_blocked": _("This account has been blocked. Contact the administrator."),
+            "too_many_attempts": _("Too many wrong passwords. Scan a new code to start again."),
+            "_default": _("This login was refused."),
+        },
+        "expires_in": _("Code expires in %s"),
+        "qr_failed": _("The QR code could not be loaded."),
+        "bind_title": _("One more step"),
+        "bind_text": _("Link this WeChat to your account…"),
+    }

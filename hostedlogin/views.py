@@ -1,0 +1,124 @@
+"""The hosted login's HTML pages: login (scan panel), bind, "Try login" success, welcome."""
+from django.http import HttpResponseRedirect
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import LoginOutcome
+from accounts.pipeline import BindRefused
+from accounts.services import end_user_mark_login
+from accounts.sessions import get_end_user, login_end_user, logout_end_user
+
+from .bind import BIND_MESSAGES, bind_pending_ticket, ticket_bind_create, ticket_bind_existing
+from .browser import browser_hash, ensure_browser_secret, set_browser_cookie
+from .models import TicketStatus
+from .redirects import after_login_redirect, safe_next
+from .selectors import NotFound, application_get, login_connections, pool_get
+from .strings import page_strings
+from .tickets import TicketError, ticket_get_for_browser
+
+ERROR_TEXT = {
+    "pool_not_found": (_("Page not found"), _("There is no login page at this address.")),
+    "application_not_found": (_("Unknown application"), _("This application does not exist, or does not log in here. Check the link you followed.")),
+    "ticket_not_found": (_("Login request not found"), _("This login request does not exist or was started in another browser.")),
+    "ticket_expired": (_("Login request expired"), _("This login request has expired. Start again.")),
+    "ticket_already_used": (_("Already used"), _("This login request has already been used.")),
+}
+
+
+def error_page(request, code: str, status: int = 404, *, back_url: str = ""):
+    title, text = ERROR_TEXT.get(code, (_("Something went wrong"), _("This login request cannot continue. Start again.")))
+    return render(request, "hostedlogin/error.html", {"title": title, "text": text, "code": code, "back_url": back_url}, status=status)
+
+
+@require_GET
+def login_page(request, pool):
+    """GET /u/<pool>/login?app_id=<client_id>[&try=1][&next=/u/<pool>/oidc/...]"""
+    try:
+        the_pool = pool_get(pool)
+        app = application_get(pool=the_pool, client_id=request.GET.get("app_id"))
+    except NotFound as exc:
+        return error_page(request, exc.code)
+    ensure_browser_secret(request)
+    connections = login_connections(app)
+    try_mode = request.GET.get("try") == "1"
+    config = {
+        "app_id": app.client_id, "try_mode": try_mode, "next": safe_next(pool_slug=pool, value=request.GET.get("next")),
+        "connections": [c.identifier for c in connections], "tickets_url": reverse("hostedlogin:tickets", kwargs={"pool": pool}),
+        "csrf": get_token(request), "strings": page_strings(),
+    }
+    context = {"pool": the_pool, "app": app, "connections": connections, "try_mode": try_mode, "config": config,
+               "current_user": get_end_user(request, the_pool)}
+    return set_browser_cookie(request, render(request, "hostedlogin/login.html", context))
+
+
+def _own_ticket(request, pool, ticket):
+    return ticket_get_for_browser(pool_slug=pool, key=ticket, browser_hash=browser_hash(request))
+
+
+@require_http_methods(["GET", "POST"])
+def bind_page(request, pool, ticket):
+    """The paused login: bind an existing account (sign in once) or create a new one."""
+    t = _own_ticket(request, pool, ticket)
+    try:
+        bind_pending_ticket(t)
+    except TicketError as exc:
+        return error_page(request, exc.code, exc.status if exc.status != 409 else 400)
+    login_url = f"{reverse('hostedlogin:login', kwargs={'pool': pool})}?app_id={t.application.client_id}"
+    error = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "create":
+                res = ticket_bind_create(ticket=t)
+            else:
+                res = ticket_bind_existing(ticket=t, login=request.POST.get("login", "")[:254], password=request.POST.get("password", "")[:256])
+        except BindRefused as exc:
+            error = BIND_MESSAGES.get(exc.reason, _("This login cannot continue."))
+            if t.status != TicketStatus.CONFIRMED:
+                return render(request, "hostedlogin/bind.html", {"ticket": t, "error": error, "finished": True, "login_url": login_url}, status=403)
+        except TicketError as exc:
+            return error_page(request, exc.code, 400, back_url=login_url)
+        else:
+            login_end_user(request, res.user)
+            end_user_mark_login(res.user)
+            return HttpResponseRedirect(after_login_redirect(request=request, ticket=t, user=res.user))
+    context = {"ticket": t, "error": error, "login_url": login_url, "can_create": not t.connection.login_only,
+               "login_value": request.POST.get("login", "") if request.method == "POST" else ""}
+    return render(request, "hostedlogin/bind.html", context, status=400 if error else 200)
+
+
+@require_GET
+def try_success(request, pool, ticket):
+    """The "Try login" popup's last page: who logged in, with which identity, and how."""
+    t = _own_ticket(request, pool, ticket)
+    if t is None or t.status != TicketStatus.CONSUMED or not t.try_mode or t.user is None:
+        return error_page(request, "ticket_not_found")
+    outcome_label = dict(LoginOutcome.choices).get(t.outcome, t.outcome)
+    return render(request, "hostedlogin/try_success.html", {
+        "ticket": t, "user": t.user, "identity": t.identity, "outcome": t.outcome, "outcome_label": outcome_label,
+        "app": t.application, "pool": t.pool, "connection": t.connection,
+    })
+
+
+@require_GET
+def welcome(request, pool):
+    """The demo's callback page: who is logged in on this pool's hosted login."""
+    try:
+        the_pool = pool_get(pool)
+    except NotFound as exc:
+        return error_page(request, exc.code)
+    user = get_end_user(request, the_pool)
+    return render(request, "hostedlogin/welcome.html", {"pool": the_pool, "user": user,
+                                                         "identities": list(user.identities.all()) if user else []})
+
+
+@require_POST
+def logout(request, pool):
+    try:
+        the_pool = pool_get(pool)
+    except NotFound as exc:
+        return error_page(request, exc.code)
+    logout_end_user(request, the_pool)
+    return HttpResponseRedirect(reverse("hostedlogin:welcome", kwargs={"pool": pool}))
