@@ -3,7 +3,7 @@
  * Run the REAL login page under node against a running ScanLogin and the WeChat simulator.
  *
  *   node miniprogram/test/e2e_run.js --base http://127.0.0.1:PORT --sim http://127.0.0.1:PORT \
- *     --scene SCENE --appid wx... (--user SIM_USER_ID | --phone +8613800138000) \
+ *     (--scene SCENE | --q LINK_QR_URL) --appid wx... (--user SIM_USER_ID | --phone 13800138000) \
  *     --action confirm|cancel [--expect done|cancelled|refused|...] [--lang zh_CN|en] [--retries N]
  *
  * `wx.request` makes real HTTP calls (node's fetch); `wx.login` and the phone button get their
@@ -23,9 +23,10 @@ function parseArgs(argv) {
     args[match[1]] = argv[i + 1];
     i += 1;
   }
-  for (const name of ['base', 'sim', 'scene', 'appid', 'action']) {
+  for (const name of ['base', 'sim', 'appid', 'action']) {
     if (!args[name]) throw new Error(`--${name} is required`);
   }
+  if (!args.scene && !args.q) throw new Error('--scene or --q is required');
   if (!DEFAULT_EXPECT[args.action]) throw new Error('--action must be confirm or cancel');
   if (!args.user && !args.phone) throw new Error('--user or --phone is required');
   return { lang: 'zh_CN', expect: DEFAULT_EXPECT[args.action], retries: '0', ...args };
@@ -89,7 +90,10 @@ async function run(args) {
   const wx = createNodeWx({ sim: args.sim, appid: args.appid, user, lang: args.lang });
   const page = loadLoginPage({ wx, apiBase: args.base });
   try {
-    await page.onLoad({ scene: encodeURIComponent(args.scene) });
+    // As WeChat opens the page: a mini-program code gives `scene`, a link QR gives the URL as `q`.
+    const options = args.q ? { q: encodeURIComponent(args.q), scancode_time: String(Math.floor(Date.now() / 1000)) }
+      : { scene: encodeURIComponent(args.scene) };
+    await page.onLoad(options);
     // "Try again" as a user would press it, while the page offers it (--retries times at most).
     for (let left = Number(args.retries) || 0; left > 0 && page.data.screen === 'error' && page.data.canRetry; left -= 1) {
       await page.onRetry();

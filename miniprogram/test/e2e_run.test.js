@@ -45,6 +45,8 @@ test('arguments: required ones, and the expected screen follows the action', () 
   assert.equal(parseArgs([...common, '--action', 'cancel']).expect, 'cancelled');
   assert.equal(parseArgs([...common, '--action', 'confirm', '--expect', 'refused']).expect, 'refused');
   assert.throws(() => parseArgs(['--base', 'b']), /--sim is required/);
+  assert.throws(() => parseArgs(['--base', 'b', '--sim', 's', '--appid', 'a', '--user', 'u', '--action', 'cancel']), /--scene or --q/);
+  assert.equal(parseArgs(['--base', 'b', '--sim', 's', '--appid', 'a', '--user', 'u', '--action', 'cancel', '--q', 'https://x/l/abc']).q, 'https://x/l/abc');
   assert.throws(() => parseArgs([...common, '--action', 'maybe']), /confirm or cancel/);
 });
 
@@ -59,6 +61,14 @@ for (const [action, screen, apiPath] of [['confirm', 'done', '/api/miniprogram/c
     assert.equal(server.received.find((r) => r.path === '/api/miniprogram/scan').headers['accept-language'], 'en');
   });
 }
+
+test('run --q opens the page as a link QR does and scans its scene', async (t) => {
+  const server = await startServer(fakeBackend);
+  t.after(server.close);
+  const { ok } = await run({ base: server.url, sim: server.url, q: 'https://login.example.com/mp/l/scene123', appid: 'wx1', user: 'u1', action: 'cancel', expect: 'cancelled', lang: 'en' });
+  assert.equal(ok, true);
+  assert.equal(server.received.find((r) => r.path === '/api/miniprogram/scan').body.scene, 'scene123');
+});
 
 test('run --retries presses "Try again" after a failed scan', async (t) => {
   let scans = 0;

@@ -64,6 +64,12 @@ class Browser:
         res = self.session.get(url if url.startswith("http") else f"{self.base}{url}", timeout=10)
         assert res.status_code == 200, f"qrcode.png answered {res.status_code}"
         assert res.content[:8] == b"\x89PNG\r\n\x1a\n"
+        return res.content
+
+    def exchange(self, ticket):
+        res = self.session.post(f"{self.base}/u/{self.pool.slug}/api/qr-tickets/{ticket['ticket']}/exchange", timeout=10)
+        assert res.status_code == 200, f"exchange answered {res.status_code}: {res.text[:300]}"
+        return res.json()
 
     def status(self, ticket):
         res = self.session.get(f"{self.base}/u/{self.pool.slug}/api/qr-tickets/{ticket['ticket']}", params={"wait": 0}, timeout=10)
@@ -79,11 +85,13 @@ def drawn_scene(sim):
     return codes[0]["scene"]
 
 
-def run_phone(base_url, sim, scene, *, action, phone, expect=None, lang="zh_CN", retries=0):
-    """Run the mini-program page under node; returns (exit code, its final page data)."""
+def run_phone(base_url, sim, scene, *, action, phone, expect=None, lang="zh_CN", retries=0, link=False):
+    """Run the mini-program page under node; returns (exit code, its final page data, stderr).
+
+    `scene` is the mini-program code's scene, or with link=True the URL a link QR carries."""
     node = shutil.which("node")
     assert node, "node (>= 20) is needed to run the mini-program end to end; install nodejs"
-    cmd = [node, str(RUNNER), "--base", base_url, "--sim", sim.base_url, "--scene", scene,
+    cmd = [node, str(RUNNER), "--base", base_url, "--sim", sim.base_url, "--q" if link else "--scene", scene,
            "--appid", settings.WECHAT_DEFAULT_APP_ID, "--phone", phone, "--action", action, "--lang", lang,
            "--retries", str(retries)]
     if expect:
@@ -116,6 +124,8 @@ def test_phone_confirms_and_the_browser_sees_confirmed(live_server, wechat_sim, 
     assert shown["browser"] == "Windows 上的 Chrome"
     assert shown["ip"] == "127.0.0.1"
     assert browser.status(ticket)["status"] == "confirmed"
+    # ...and the PC completes the login with it.
+    assert browser.exchange(ticket)["status"] == "consumed"
 
 
 def test_phone_cancels_and_the_browser_sees_cancelled(live_server, wechat_sim, scan_setup):
@@ -168,4 +178,21 @@ def test_a_failed_login_code_check_is_retried_with_a_new_wx_login(live_server, w
     code, output, stderr = run_phone(live_server.url, wechat_sim, scene, action="confirm", phone="13800138006", retries=1)
     assert code == 0, stderr
     assert output["screens"] == ["loading", "error", "loading", "review", "confirming", "done"]
+    assert browser.status(ticket)["status"] == "confirmed"
+
+
+def test_a_link_qr_opens_the_page_with_q_and_logs_in(live_server, wechat_sim, settings, pool, application, connection):
+    """WECHAT_LINK_QR_PREFIX: the browser shows a plain QR of prefix + scene; WeChat opens the page
+    with that URL in `q`. The URL is read back from the drawn PNG with a real QR decoder."""
+    from tests.wechat.qr_decode import decode_zbar
+
+    settings.WECHAT_LINK_QR_PREFIX = "https://login.example.com/mp/l/"
+    connection_enable_for(connection=connection, application=application)
+    browser = Browser(live_server.url, pool, application)
+    ticket = browser.create_ticket(connection)
+    url = decode_zbar(browser.fetch_qrcode(ticket))
+    assert url.startswith("https://login.example.com/mp/l/")
+    code, output, stderr = run_phone(live_server.url, wechat_sim, url, action="confirm", phone="13800138007", link=True)
+    assert code == 0, stderr
+    assert output["screens"] == ["loading", "review", "confirming", "done"]
     assert browser.status(ticket)["status"] == "confirmed"
