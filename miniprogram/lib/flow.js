@@ -186,4 +186,4 @@ class LoginFlow {
   }
 }
 
-module.exports = { LoginFlow, TRANSITIONS };
+module.exports = { LoginFlow, TRANSITIONS, initialState };

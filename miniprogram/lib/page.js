@@ -3,7 +3,7 @@
  * the config. pages/login/login.js only calls Page(createLoginPage({wx, config})), so tests and
  * the end-to-end run drive exactly what WeChat runs.
  */
-const { LoginFlow } = require('./flow.js');
+const { LoginFlow, initialState } = require('./flow.js');
 const { languageOf, translate } = require('./i18n.js');
 const { present } = require('./view.js');
 
@@ -20,7 +20,8 @@ function paintChrome(wx, config, lang) {
 
 function createLoginPage({ wx, config, clock }) {
   return {
-    data: { screen: 'loading' },
+    // The first frame, before onLoad: the branded header and "reading the login request".
+    data: present(initialState(), { lang: languageOf(wx), config }),
 
     onLoad(options) {
       const lang = languageOf(wx);

@@ -40,6 +40,13 @@ test('the page opens on the review, in Chinese, branded from config.js', async (
   assert.equal(wx.calls.find((c) => c.api === 'request').url, 'https://login.example.com/api/miniprogram/scan');
 });
 
+test('the first frame, before onLoad, is the branded loading screen', () => {
+  const page = loadLoginPage({ wx: createFakeWx({ language: 'en' }) });
+  assert.equal(page.data.screen, 'loading');
+  assert.equal(page.data.body, 'Reading the login request…');
+  assert.equal(page.data.brand.logo, '/images/logo.png');
+});
+
 test('an English WeChat gets the English page', async (t) => {
   const { page, wx } = await openPage(t, { language: 'en_US' });
   assert.equal(page.data.heading, 'Log in on your computer?');
