@@ -3,6 +3,16 @@ const assert = require('node:assert/strict');
 const { LoginFlow, TRANSITIONS } = require('../lib/flow.js');
 const { createFakeWx, createFakeClock, reply } = require('./fake_wx.js');
 
+// Every transition the tests below make is recorded; the last test checks none was left untried.
+const seen = new Set();
+const realGo = LoginFlow.prototype.go;
+LoginFlow.prototype.go = function recordingGo(screen, patch) {
+  const from = this.state.screen;
+  const state = realGo.call(this, screen, patch);
+  seen.add(`${from} -> ${screen}`);
+  return state;
+};
+
 const SCENE = '0123456789abcdef0123456789abcdef';
 const CHROME_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 const SCAN_OK = {
@@ -311,4 +321,10 @@ test('dispose stops the countdown', async () => {
   assert.equal(clock.activeTimers, 1);
   flow.dispose();
   assert.equal(clock.activeTimers, 0);
+});
+
+test('every allowed transition is exercised by the tests above', () => {
+  const allowed = Object.entries(TRANSITIONS).flatMap(([from, tos]) => tos.map((to) => `${from} -> ${to}`));
+  const untried = allowed.filter((pair) => !seen.has(pair));
+  assert.deepEqual(untried, []);
 });
