@@ -5,6 +5,7 @@ well under the 30% that error-correction level H (and WeChat's own code) can los
 still scans; tests decode the rendered PNGs with a real QR decoder to keep it that way.
 """
 import io
+import logging
 
 import qrcode
 from django.conf import settings
@@ -18,6 +19,8 @@ CODE_WIDTH = 430
 LOGO_RATIO = 0.21      # logo diameter / code width
 RING_RATIO = 0.022     # white ring width / code width
 SUPERSAMPLE = 4        # draw the round mask larger, then shrink: smooth edges
+
+logger = logging.getLogger("scanlogin.qrcode")
 
 
 def render_login_code(*, connection, scene: str) -> bytes:
@@ -47,12 +50,18 @@ def link_qr(url: str, width: int = CODE_WIDTH) -> Image.Image:
 
 
 def open_logo(connection) -> Image.Image | None:
+    """The connection's logo, or None. A missing or unreadable file must not cost the login code."""
     if not connection.logo:
         return None
-    with connection.logo.open("rb") as fh:
-        image = Image.open(fh)
-        image.load()
-    return ImageOps.exif_transpose(image).convert("RGBA")
+    try:
+        with connection.logo.open("rb") as fh:
+            image = Image.open(fh)
+            image.load()
+        return ImageOps.exif_transpose(image).convert("RGBA")
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        logger.warning("Logo of connection %s unusable (%s); drawing the code without it",
+                       connection.pk, type(exc).__name__)
+        return None
 
 
 def round_mask(size: int) -> Image.Image:

@@ -43,6 +43,10 @@ class SimHTTPServer(ThreadingHTTPServer):
 class SimHandler(BaseHTTPRequestHandler):
     server: SimHTTPServer
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in one segment: without these, keep-alive clients wait ~40 ms per
+    # answer on the delayed-ACK/Nagle interplay of a separately written body.
+    disable_nagle_algorithm = True
+    wbufsize = 64 * 1024
 
     def do_GET(self):
         self._dispatch()
@@ -54,9 +58,13 @@ class SimHandler(BaseHTTPRequestHandler):
         self._dispatch()
 
     def _dispatch(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            return self._send(Response.error("too_large", "request body too large", 413))
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BODY:
+            self.close_connection = True
+            return self._send(Response.error("bad_length", "missing, invalid or too large Content-Length", 413))
         body = self.rfile.read(length) if length else b""
         req = Request.parse(self.command, self.path, body, self.headers)
         try:

@@ -15,7 +15,8 @@ def _body(req: Request) -> dict:
 def post_apps(state: SimState, req: Request) -> Response:
     body = _body(req)
     app = state.register_app(body.get("appid", ""), body.get("secret", ""), token_ttl=_int(body, "token_ttl"),
-                             pages=body.get("pages"), default=bool(body.get("default")))
+                             pages=body.get("pages"), default=bool(body.get("default")),
+                             unionid=body.get("unionid", True) is not False)
     return Response.json({"appid": app.appid, "token_ttl": app.token_ttl, "pages": list(app.pages)}, 201)
 
 

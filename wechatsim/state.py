@@ -38,6 +38,7 @@ class App:
     secret: str
     token_ttl: int = TOKEN_TTL
     pages: tuple = DEFAULT_PAGES
+    unionid: bool = True     # bound to an Open Platform account: jscode2session answers a unionid
 
 
 @dataclass
@@ -113,12 +114,16 @@ class SimState:
     # -- apps and users --------------------------------------------------------------------
 
     def register_app(self, appid: str, secret: str, *, token_ttl: int | None = None, pages=None,
-                     default: bool = False) -> App:
+                     default: bool = False, unionid: bool = True) -> App:
         if not appid or not secret:
             raise SimInputError("appid and secret are required")
+        if pages is not None and (not isinstance(pages, (list, tuple)) or not all(isinstance(p, str) for p in pages)):
+            raise SimInputError("pages must be a list of page paths")
+        if token_ttl is not None and int(token_ttl) < 1:
+            raise SimInputError("token_ttl must be at least 1 second")
         with self.lock:
             app = App(appid=appid, secret=secret, token_ttl=int(token_ttl or TOKEN_TTL),
-                      pages=tuple(pages) if pages else DEFAULT_PAGES)
+                      pages=tuple(pages) if pages else DEFAULT_PAGES, unionid=unionid)
             self.apps[appid] = app
             if default or not self.default_appid:
                 self.default_appid = appid
@@ -180,6 +185,12 @@ class SimState:
                 raise SimError(40029, "invalid code, code expired")
             found.used = True
             return self.users[found.user_id]
+
+    def code_owner(self, code: str) -> str:
+        """The user id a code belongs to ("" if unknown), without using the code."""
+        with self.lock:
+            found = self.codes.get(code or "")
+            return found.user_id if found else ""
 
     def code_watermark(self, code: str) -> str:
         with self.lock:

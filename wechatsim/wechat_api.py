@@ -12,9 +12,8 @@ SCENE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 ENV_VERSIONS = ("release", "trial", "develop")
 
 
-def apply_fault(state: SimState, api: str) -> Response | None:
-    """Consume the next injected fault for `api`: wait, then answer its error (if it has one)."""
-    fault = state.take_fault(api)
+def apply_fault(fault: dict | None) -> Response | None:
+    """Play an injected fault: wait, then answer its error (if it has one)."""
     if fault is None:
         return None
     if fault.get("delay_ms"):
@@ -59,13 +58,15 @@ def jscode2session(state: SimState, req: Request) -> Response:
     app = state.check_app(q.get("appid", ""), q.get("secret", ""))
     if not q.get("js_code"):
         raise SimError(41008, "missing code")
-    if not state.session_rate_ok(q["js_code"][:8] + app.appid):
+    if not state.session_rate_ok(app.appid + ":" + state.code_owner(q["js_code"])):
         raise SimError(45011, "api minute-quota reach limit mustslower retry next minute")
     user = state.redeem_code(q["js_code"], appid=app.appid, kind="login")
     if user.blocked:
         raise SimError(40226, "high risk user, login denied")
     state.count("jscode2session", app.appid)
-    answer = {"openid": user.openid_for(app.appid), "session_key": _session_key(), "unionid": user.unionid}
+    answer = {"openid": user.openid_for(app.appid), "session_key": _session_key()}
+    if app.unionid:
+        answer["unionid"] = user.unionid
     return Response.json(answer)
 
 
@@ -109,13 +110,14 @@ def getwxacodeunlimit(state: SimState, req: Request) -> Response:
         raise SimError(40129, "invalid scene")
     page = body.get("page") or ""
     env_version = body.get("env_version", "release")
-    if env_version not in ENV_VERSIONS:
-        raise SimError(40097, "invalid args: env_version")
+    width = body.get("width", 430)
+    if not isinstance(page, str) or env_version not in ENV_VERSIONS or not isinstance(width, int):
+        raise SimError(40097, "invalid args")
     if page and (page.startswith("/") or "?" in page):
         raise SimError(41030, "invalid page rid")
     if body.get("check_path", True) and (env_version != "release" or (page and page not in app.pages)):
         raise SimError(41030, "invalid page")
-    width = min(1280, max(280, int(body.get("width") or 430)))
+    width = min(1280, max(280, width))  # WeChat clamps the width
     state.count("wxacode", app.appid)
     state.record_wxacode(appid=app.appid, scene=scene, page=page, env_version=env_version, width=width,
                          at=int(state.now()))
@@ -138,10 +140,14 @@ def handle(state: SimState, req: Request) -> Response | None:
         return None
     api, view = route
     state.count("calls:" + api, req.query.get("appid") or "*")
-    faulted = apply_fault(state, api)
+    fault = state.take_fault(api)
+    faulted = apply_fault(fault)
     if faulted is not None:
         return faulted
     try:
-        return view(state, req)
+        response = view(state, req)
     except SimError as exc:
-        return wechat_error(exc)
+        response = wechat_error(exc)
+    if fault and fault.get("content_type"):
+        response.content_type = fault["content_type"]  # a mislabelled answer, for sniffing tests
+    return response

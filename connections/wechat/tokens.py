@@ -11,13 +11,14 @@ import logging
 import time
 import uuid
 
-from .errors import WeChatUnavailable
+from .errors import WeChatError, WeChatUnavailable, error_for
 
 logger = logging.getLogger("scanlogin.wechat")
 
-LOCK_TTL = 30.0        # seconds a fetcher may hold the lock (a crashed holder frees it by expiry)
+MIN_LOCK_TTL = 30      # seconds a fetcher may hold the lock at least (a crashed holder frees it by expiry)
 WAIT_STEP = 0.05       # seconds between waiters' looks at the cache
 MAX_MARGIN = 300       # refresh at most 5 minutes early
+FAILURE_TTL = 3        # seconds a failed fetch is shared with waiters (they fail fast, WeChat is spared)
 
 
 def token_cache_key(*, app_id: str, base_url: str, endpoint: str) -> str:
@@ -37,8 +38,10 @@ class TokenStore:
         self.cache = cache
         self.key = key
         self.lock_key = key + ":lock"
+        self.failure_key = key + ":failed"
         self.fetch = fetch            # fetch(force: bool, stale: str | None) -> (token, expires_in)
         self.wait_timeout = wait_timeout
+        self.lock_ttl = max(MIN_LOCK_TTL, int(wait_timeout) + 1)  # outlives a fetch with all its retries
 
     def get(self) -> str:
         return self.cache.get(self.key) or self.refresh(stale=None)
@@ -53,7 +56,7 @@ class TokenStore:
         owner = uuid.uuid4().hex
         deadline = time.monotonic() + self.wait_timeout
         while True:
-            if self.cache.add(self.lock_key, owner, timeout=LOCK_TTL):
+            if self.cache.add(self.lock_key, owner, timeout=self.lock_ttl):
                 try:
                     return self._fetch_locked(stale)
                 finally:
@@ -63,6 +66,7 @@ class TokenStore:
             token = self.cache.get(self.key)
             if token and token != stale:
                 return token
+            self._raise_shared_failure()
             if time.monotonic() > deadline:
                 raise WeChatUnavailable(-1, "timed out waiting for another process to fetch the access token", "token")
 
@@ -71,7 +75,18 @@ class TokenStore:
         token = self.cache.get(self.key)
         if token and token != stale:
             return token
-        token, expires_in = self.fetch(stale=stale)
+        try:
+            token, expires_in = self.fetch(stale=stale)
+        except WeChatError as exc:
+            self.cache.set(self.failure_key, {"errcode": exc.errcode, "errmsg": exc.errmsg}, timeout=FAILURE_TTL)
+            raise
+        self.cache.delete(self.failure_key)
         self.cache.set(self.key, token, timeout=max(1, expires_in - refresh_margin(expires_in)))
         logger.info("WeChat access token refreshed (valid %ss)", expires_in)
         return token
+
+    def _raise_shared_failure(self) -> None:
+        """Waiting callers raise the error the fetcher just got instead of fetching again."""
+        failure = self.cache.get(self.failure_key)
+        if failure:
+            raise error_for(failure["errcode"], failure["errmsg"], "token")

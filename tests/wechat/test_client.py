@@ -174,11 +174,28 @@ def test_unreachable_wechat_is_unavailable(settings, shared_cache):
     assert "unreachable" in str(caught.value) and "s" * 32 not in str(caught.value)
 
 
-@pytest.mark.parametrize("fault", [{"status": 502}, {"errcode": 40001, "content_type": "image/jpeg", "count": 9}])
-def test_wxacode_tells_images_from_errors(default_client, wechat_sim, fault):
-    sim_fault(wechat_sim, "wxacode", **{"count": 3, **fault})
-    with pytest.raises((errors.WeChatUnavailable, errors.WeChatTokenInvalid)):
+@pytest.mark.parametrize("fault,exc_class", [
+    ({"status": 502}, errors.WeChatUnavailable),                                    # an HTML gateway page
+    ({"errcode": 45009, "content_type": "image/jpeg"}, errors.WeChatRateLimited),   # JSON labelled as an image
+    ({"errcode": -1, "content_type": "image/png"}, errors.WeChatUnavailable),
+])
+def test_wxacode_tells_errors_from_images(default_client, wechat_sim, fault, exc_class):
+    sim_fault(wechat_sim, "wxacode", count=3, **fault)
+    with pytest.raises(exc_class):
         default_client.wxacode(scene="abc")
+
+
+def test_wxacode_image_labelled_as_json_is_still_an_image(default_client, wechat_sim):
+    sim_fault(wechat_sim, "wxacode", content_type="application/json")
+    assert decode_qr(default_client.wxacode(scene="mislabelled")) == "mislabelled"
+
+
+def test_code2session_without_unionid(wechat_sim, shared_cache):
+    wechat_sim.state.register_app("wx2222222222222222", "u" * 32, unionid=False)
+    user = sim_user(wechat_sim, "13700137000")
+    client = WeChatClient("wx2222222222222222", "u" * 32, cache=shared_cache)
+    info = client.code2session(sim_code(wechat_sim, appid=client.app_id, user=user["id"], kind="login"))
+    assert info.unionid == "" and info.openid == user["openids"][client.app_id]
 
 
 def test_secrets_never_reach_logs_or_messages(wechat_sim, settings, shared_cache, caplog, user):

@@ -120,3 +120,12 @@ def test_phone_shows_the_error_scanlogin_returns(wechat_sim, live_server, drawn_
         assert "/api/miniprogram/scan" in page.inner_text("#log")
     finally:
         wechat_sim.state.scanlogin_url = previous
+
+
+def test_phone_scans_a_pasted_link_qr(wechat_sim, stand_in, page):
+    sim_user(wechat_sim, "13800138003", nickname="Link")
+    page.goto(wechat_sim.base_url + "/sim/phone")
+    page.fill("input[name=scene]", "https://scan.example.com/mp/abcdef0123456789")
+    page.click("#manual button")
+    page.get_by_text("Log in to Acme shop on PC?").wait_for()
+    assert stand_in.calls[0][1]["scene"] == "abcdef0123456789"

@@ -95,3 +95,13 @@ def test_logo_size_keeps_a_white_ring(wechat_sim, connection):
     assert out.getpixel((ring_x, 215)) == (255, 255, 255)       # the ring
     assert out.getpixel((215, 215)) == (255, 0, 0)               # the logo
     assert out.getpixel((215 - 70, 215)) == (0, 0, 0)            # the code beyond the ring
+
+
+@pytest.mark.parametrize("content", [None, b"not an image"])
+def test_unusable_logo_falls_back_to_the_plain_code(wechat_sim, connection, settings, tmp_path, caplog, content):
+    settings.MEDIA_ROOT = str(tmp_path)
+    connection.logo.save("logo.png", ContentFile(content or busy_logo()), save=True)
+    if content is None:
+        (tmp_path / connection.logo.name).unlink()
+    assert_decodes(render_login_code(connection=connection, scene=SCENE), SCENE)
+    assert "without it" in caplog.text

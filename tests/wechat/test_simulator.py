@@ -120,3 +120,34 @@ def test_production_command_refuses_to_start():
     result = subprocess.run([sys.executable, "manage.py", "wechat_simulator", "--port", "0"], cwd=ROOT,
                             capture_output=True, text=True, env=_production_env(), timeout=60)
     assert result.returncode != 0 and "disabled" in result.stderr
+
+
+def test_invalid_content_length_is_refused(wechat_sim):
+    import socket
+
+    host, port = wechat_sim.server.server_address[:2]
+    with socket.create_connection((host, port), timeout=5) as sock:
+        sock.sendall(b"POST /sim/users HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n")
+        assert b" 413 " in sock.recv(200)
+    assert requests.get(wechat_sim.base_url + "/sim/users").json() == []
+
+
+@pytest.mark.parametrize("body,errcode", [
+    ({"scene": "abc", "width": "wide"}, 40097),
+    ({"scene": "abc", "page": 5}, 40097),
+    ({"scene": "abc", "env_version": "beta"}, 40097),
+    ({"scene": "abc", "page": "/pages/login/login"}, 41030),
+    ({"scene": "abc", "page": "pages/nope/nope", "check_path": True}, 41030),
+    ({"scene": "abc", "env_version": "trial"}, 41030),
+])
+def test_wxacode_argument_errors(wechat_sim, settings, body, errcode):
+    token = requests.get(token_url(wechat_sim, settings.WECHAT_DEFAULT_APP_ID, settings.WECHAT_DEFAULT_APP_SECRET)).json()
+    answer = requests.post(f"{wechat_sim.base_url}/wxa/getwxacodeunlimit", params={"access_token": token["access_token"]},
+                           json=body).json()
+    assert answer["errcode"] == errcode
+
+
+def test_sim_apps_validates_pages_and_ttl(wechat_sim):
+    for bad in ({"pages": "pages/x"}, {"token_ttl": 0}, {"token_ttl": "soon"}):
+        response = requests.post(wechat_sim.base_url + "/sim/apps", json={"appid": "wx3333333333333333", "secret": "s", **bad})
+        assert response.status_code == 400

@@ -68,3 +68,27 @@ def test_stable_token_refreshes_after_the_simulator_expires_it(wechat_sim, setti
     sim_expire_tokens(wechat_sim)
     assert client.wxacode(scene="stable-expired").startswith(b"\x89PNG")
     assert client.access_token() != stale
+
+
+def test_waiters_share_the_fetchers_failure_instead_of_fetching_again(wechat_sim, settings, shared_cache):
+    from connections.wechat.errors import WeChatCredentialsInvalid
+    from wechatsim.testing import sim_fault
+
+    sim_fault(wechat_sim, "token", errcode=40125, delay_ms=300, count=10)
+    barrier, raised = threading.Barrier(8), []
+
+    def worker():
+        client = new_client(settings, shared_cache)
+        barrier.wait()
+        try:
+            client.access_token()
+        except WeChatCredentialsInvalid as exc:
+            raised.append(exc.errcode)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert raised == [40125] * 8
+    assert sum(sim_stats(wechat_sim)["calls:token"].values()) == 1
