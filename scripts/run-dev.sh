@@ -16,6 +16,10 @@ if "$PY" manage.py help wechat_simulator >/dev/null 2>&1; then
   SIM_LINE="  Phone:    http://127.0.0.1:$SIM_PORT/sim/phone  (the WeChat simulator plays the phone)"
 fi
 
+# Tickets still expire without Celery: the same service the beat task calls, every 5 s.
+"$PY" manage.py sweep_tickets --every 5 &
+pids+=($!)
+
 echo
 echo "  ScanLogin is starting on http://127.0.0.1:$PORT"
 echo "  Console:  http://127.0.0.1:$PORT/console/"
