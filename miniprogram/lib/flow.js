@@ -2,9 +2,9 @@
  * The login page's state machine, free of WeChat globals: it is given a `wx`-like object, the
  * config, the language and a clock, and reports every new state through onChange.
  *
- *   loading -> review -> confirming -> done | refused | expired | error
- *   loading -> refused | expired | error   (the scan itself can be refused, e.g. WeChat risk control)
+ *   loading -> review -> confirming -> done | refused | expired | error | review (phone code refused)
  *                     -> cancelling -> cancelled | expired | error
+ *   loading -> refused | expired | error   (the scan itself failed or was refused)
  *   error --retry--> loading (scan again) | review (tap confirm again) | cancelling
  *
  * Nothing happens to the login before the user has seen the review screen (application, pool,
@@ -25,11 +25,8 @@ const TRANSITIONS = {
   cancelled: [],
 };
 
-// Which error kinds the user can fix by trying again, and where "try again" goes, per step.
-const SCAN_ERRORS = {
-  code_invalid: 'scan', network: 'scan', wechat_unavailable: 'scan', rate_limited: 'scan', server: 'scan',
-  not_found: null, already_scanned: null, conflict: null, bad_request: null, misconfigured: null,
-};
+// Failures a second try can fix. Others (unknown or used-up code, misconfiguration) need a new code
+// or the site's administrator, so the error screen offers no "Try again" for them.
 const RETRYABLE = ['network', 'wechat_unavailable', 'rate_limited', 'server'];
 
 const systemClock = {
@@ -83,7 +80,8 @@ class LoginFlow {
     if (res.ok) return this.review(res.data);
     if (res.kind === 'expired') return this.go('expired');
     if (res.kind === 'refused') return this.go('refused', { refusal: { code: res.code, message: res.message } });
-    return this.fail(res, SCAN_ERRORS[res.kind] === undefined ? null : SCAN_ERRORS[res.kind]);
+    // An invalid login code is fixed by a fresh wx.login, which retrying the scan does.
+    return this.fail(res, RETRYABLE.includes(res.kind) || res.kind === 'code_invalid' ? 'scan' : null);
   }
 
   review(data) {
