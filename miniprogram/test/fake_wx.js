@@ -80,11 +80,10 @@ function createFakeClock(start = 1_700_000_000_000) {
       for (;;) {
         const due = [...timers.entries()].filter(([, t]) => t.due <= end).sort((a, b) => a[1].due - b[1].due)[0];
         if (!due) break;
-        const [id, timer] = due;
+        const [, timer] = due;
         now = timer.due;
         timer.due += timer.ms;
-        timer.fn();
-        if (!timers.has(id)) continue;
+        timer.fn(); // may clear itself (the countdown stops at expiry)
       }
       now = end;
     },
