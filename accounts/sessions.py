@@ -12,10 +12,12 @@ def _key(pool) -> str:
     return f"enduser:{pool.pk}"
 
 
-def login_end_user(request, user: EndUser, *, method: str = "wechat_miniprogram_pc") -> None:
-    """Start an end-user session for user's pool (rotating the session key against fixation)."""
+def login_end_user(request, user: EndUser, *, identity=None, method: str = "wechat_miniprogram_pc") -> None:
+    """Start an end-user session for user's pool (rotating the session key against fixation).
+    `identity` is the WeChat identity used; the OIDC provider reports it as wechat_openid."""
     request.session.cycle_key()
-    request.session[_key(user.pool)] = {"user": user.pk, "auth_time": int(timezone.now().timestamp()), "amr": method}
+    request.session[_key(user.pool)] = {"user": user.pk, "auth_time": int(timezone.now().timestamp()), "amr": method,
+                                        "identity": identity.pk if identity is not None else None}
 
 
 def get_end_user(request, pool) -> EndUser | None:
@@ -29,6 +31,11 @@ def get_end_user(request, pool) -> EndUser | None:
 def get_auth_time(request, pool) -> int | None:
     data = request.session.get(_key(pool))
     return data.get("auth_time") if data else None
+
+
+def get_identity_id(request, pool) -> int | None:
+    data = request.session.get(_key(pool))
+    return data.get("identity") if data else None
 
 
 def logout_end_user(request, pool) -> None:

@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from console.scoping import PoolScopedAdmin, current_pool, is_pool_admin
 from console.selectors import application_get
 from console.site import console_site
+from hostedlogin.oidc.selectors import callback_gaps_for_connection
 
 from .forms import ConnectionForm
 from .models import Connection, ConnectionKind
@@ -110,7 +111,7 @@ class ConnectionAdmin(PoolScopedAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_scoped_object(request, object_id)
-        extra = {"app_switches": self._switches(obj), **(extra_context or {})}
+        extra = {"app_switches": self._switches(obj), "callback_gaps": callback_gaps_for_connection(obj), **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra)
 
     def _switches(self, conn):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from connections.admin import logo_img
 from connections.selectors import connection_switches
+from hostedlogin.oidc.selectors import callback_gaps_for_application, oidc_urls
 
 from .forms import ApplicationForm, MembershipForm
 from .models import Application, ManagementToken, Membership, Role, UserPool
@@ -67,7 +68,7 @@ class ApplicationAdmin(PoolScopedAdmin):
 
     def get_fields(self, request, obj=None):
         uris = "redirect_uris" if self.has_change_permission(request, obj) else "redirect_uri_list"
-        fields = ["name", "description", "logo", uris]
+        fields = ["name", "description", "logo", "client_type", uris]
         if obj is not None:
             fields = ["client_id", *fields, "created_at"]
         return fields
@@ -77,7 +78,7 @@ class ApplicationAdmin(PoolScopedAdmin):
             return super().save_model(request, obj, form, change)
         app, secret = application_create(
             pool=current_pool(request), name=obj.name, description=obj.description,
-            redirect_uris=obj.redirect_uris, logo=obj.logo or None,
+            redirect_uris=obj.redirect_uris, logo=obj.logo or None, client_type=obj.client_type,
         )
         adopt(obj, app)
         request._new_client_secret = secret
@@ -96,6 +97,8 @@ class ApplicationAdmin(PoolScopedAdmin):
         extra = {
             "connection_switches": self._switches(request, app),
             "try_login_url": f"/u/{app.pool.slug}/login?app_id={app.client_id}&try=1",
+            "oidc": oidc_urls(request, app.pool),
+            "callback_gaps": callback_gaps_for_application(app),
             "can_rotate": self.has_change_permission(request, app),
             **(extra_context or {}),
         }

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from connections.forms import LogoInput, clean_logo_field
 
-from .models import Application, Membership
+from .models import ClientType, Application, Membership
 
 
 class RedirectUrisField(forms.CharField):
@@ -49,10 +49,18 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = ["name", "description", "logo", "redirect_uris"]
+        fields = ["name", "description", "logo", "client_type", "redirect_uris"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "client_type" in self.fields:
+            self.fields["client_type"].required = False  # left out → confidential, the usual website
 
     def clean_logo(self):
         return clean_logo_field(self.cleaned_data.get("logo"))
+
+    def clean_client_type(self):
+        return self.cleaned_data.get("client_type") or ClientType.CONFIDENTIAL
 
 
 class MembershipForm(forms.ModelForm):

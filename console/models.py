@@ -72,6 +72,13 @@ def generate_client_id() -> str:
     return secrets.token_hex(12)
 
 
+class ClientType(models.TextChoices):
+    """OAuth client types: a confidential client keeps a secret on its server; a public one cannot."""
+
+    CONFIDENTIAL = "confidential", _("Confidential (server-side website)")
+    PUBLIC = "public", _("Public (single-page or native app, PKCE, no secret)")
+
+
 class Application(models.Model):
     """A business website or app of a pool that logs its users in through ScanLogin."""
 
@@ -82,6 +89,11 @@ class Application(models.Model):
     client_id = models.CharField(_("client ID"), max_length=64, unique=True, default=generate_client_id, editable=False)
     client_secret_hash = models.CharField(max_length=64, blank=True, editable=False)
     redirect_uris = models.JSONField(_("redirect URIs"), default=list, blank=True)
+    client_type = models.CharField(
+        _("client type"), max_length=16, choices=ClientType.choices, default=ClientType.CONFIDENTIAL,
+        help_text=_("Confidential: authenticates at the token endpoint with its client secret. Public: no secret, "
+                    "PKCE (S256) required. 机密客户端用密钥换取令牌；公开客户端无密钥，必须使用 PKCE (S256)。"),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     class Meta:
@@ -100,6 +112,10 @@ class Application(models.Model):
 
     def check_client_secret(self, secret: str) -> bool:
         return secret_matches(secret, self.client_secret_hash)
+
+    @property
+    def is_public_client(self) -> bool:
+        return self.client_type == ClientType.PUBLIC
 
 
 class ManagementToken(models.Model):

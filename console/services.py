@@ -19,9 +19,11 @@ def membership_set(*, user, pool, role: str = Role.OPERATOR) -> Membership:
 
 
 @transaction.atomic
-def application_create(*, pool, name: str, description: str = "", redirect_uris=None, logo=None) -> tuple[Application, str]:
+def application_create(*, pool, name: str, description: str = "", redirect_uris=None, logo=None,
+                       client_type: str = "confidential") -> tuple[Application, str]:
     """Create an application; returns it with its client secret, which is never readable again."""
-    app = Application(pool=pool, name=name, description=description, redirect_uris=list(redirect_uris or []))
+    app = Application(pool=pool, name=name, description=description, redirect_uris=list(redirect_uris or []),
+                      client_type=client_type)
     if logo:
         app.logo = logo
     secret = app.set_new_client_secret()
@@ -37,7 +39,7 @@ def application_rotate_secret(*, application: Application) -> str:
     return secret
 
 
-APPLICATION_UPDATABLE_FIELDS = {"name", "description", "redirect_uris", "logo"}
+APPLICATION_UPDATABLE_FIELDS = {"name", "description", "redirect_uris", "logo", "client_type"}
 
 
 @transaction.atomic

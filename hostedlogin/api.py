@@ -189,6 +189,6 @@ def ticket_exchange_view(request, pool, ticket):
     if t.status == TicketStatus.CONFIRMED and t.bind_pending:
         return JsonResponse({"status": "bind_required", "redirect_to": _ticket_url("bind", pool, t.key)})
     user = t.user
-    login_end_user(request, user)
+    login_end_user(request, user, identity=t.identity)
     end_user_mark_login(user)
     return JsonResponse({"status": TicketStatus.CONSUMED, "redirect_to": after_login_redirect(request=request, ticket=t, user=user)})

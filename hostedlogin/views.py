@@ -1,4 +1,6 @@
 """The hosted login's HTML pages: login (scan panel), bind, "Try login" success, welcome."""
+import json
+
 from django.http import HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -11,6 +13,7 @@ from accounts.pipeline import BindRefused
 from accounts.services import end_user_mark_login
 from accounts.sessions import get_end_user, login_end_user, logout_end_user
 
+from .oidc.preview import id_token_preview
 from .bind import BIND_MESSAGES, bind_pending_ticket, ticket_bind_create, ticket_bind_existing
 from .browser import browser_hash, ensure_browser_secret, set_browser_cookie
 from .models import TicketStatus
@@ -81,7 +84,7 @@ def bind_page(request, pool, ticket):
         except TicketError as exc:
             return error_page(request, exc.code, 400, back_url=login_url)
         else:
-            login_end_user(request, res.user)
+            login_end_user(request, res.user, identity=res.identity)
             end_user_mark_login(res.user)
             return HttpResponseRedirect(after_login_redirect(request=request, ticket=t, user=res.user))
     context = {"ticket": t, "error": error, "login_url": login_url, "can_create": not t.connection.login_only,
@@ -96,9 +99,12 @@ def try_success(request, pool, ticket):
     if t is None or t.status != TicketStatus.CONSUMED or not t.try_mode or t.user is None:
         return error_page(request, "ticket_not_found")
     outcome_label = dict(LoginOutcome.choices).get(t.outcome, t.outcome)
+    preview = id_token_preview(request=request, ticket=t)
     return render(request, "hostedlogin/try_success.html", {
         "ticket": t, "user": t.user, "identity": t.identity, "outcome": t.outcome, "outcome_label": outcome_label,
         "app": t.application, "pool": t.pool, "connection": t.connection,
+        "id_token": preview["token"], "id_token_header": json.dumps(preview["header"], indent=2),
+        "id_token_claims": json.dumps(preview["claims"], indent=2, ensure_ascii=False),
     })
 
 

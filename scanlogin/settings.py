@@ -3,6 +3,7 @@
 With nothing set, the embedded default runs: SQLite, a local-memory cache, the WeChat
 simulator as the WeChat API. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
 """
+import os
 from pathlib import Path
 
 import environ
@@ -154,6 +155,18 @@ if WECHAT_SIMULATOR_ENABLED and not DEBUG:
 QR_TICKET_TTL = env.int("QR_TICKET_TTL", default=120)
 QR_TICKET_EXCHANGE_WINDOW = env.int("QR_TICKET_EXCHANGE_WINDOW", default=60)  # confirmed → must be exchanged
 QR_TICKET_RETENTION = env.int("QR_TICKET_RETENTION", default=7 * 24 * 3600)  # finished tickets kept (audit)
+
+# OpenID Connect (each pool is an issuer at <base>/u/<pool>/oidc). OIDC_ISSUER_BASE pins the public
+# base URL (e.g. https://login.example.com) so the issuer does not depend on the Host header.
+OIDC_ISSUER_BASE = env("OIDC_ISSUER_BASE", default="").rstrip("/")
+# Authlib refuses plain-http OAuth unless told otherwise: allowed for the embedded default only.
+OIDC_ALLOW_HTTP = env.bool("OIDC_ALLOW_HTTP", default=DEBUG)
+if OIDC_ALLOW_HTTP:
+    os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
+OIDC_CODE_TTL = env.int("OIDC_CODE_TTL", default=60)  # authorization codes are short-lived and single-use
+OIDC_ACCESS_TOKEN_TTL = env.int("OIDC_ACCESS_TOKEN_TTL", default=3600)
+OIDC_ID_TOKEN_TTL = env.int("OIDC_ID_TOKEN_TTL", default=3600)
+OIDC_REFRESH_TOKEN_TTL = env.int("OIDC_REFRESH_TOKEN_TTL", default=30 * 24 * 3600)
 
 # Management API: per-token rate limit ("<n>/<sec|min|hour|day>"), counted in the cache.
 MANAGEMENT_API_RATE = env("MANAGEMENT_API_RATE", default="600/min")

@@ -9,6 +9,7 @@ class ApplicationOutputSerializer(serializers.Serializer):
     name = serializers.CharField()
     description = serializers.CharField()
     redirect_uris = serializers.ListField(child=serializers.CharField())
+    client_type = serializers.CharField(help_text="confidential (client secret at the token endpoint) or public (PKCE S256, no secret).")
     created_at = serializers.DateTimeField()
 
 
@@ -30,6 +31,10 @@ class ApplicationInputSerializer(StrictInputSerializer):
     redirect_uris = serializers.ListField(
         child=serializers.URLField(max_length=500), required=False, max_length=20,
         help_text="Absolute URLs the OIDC login may redirect back to.",
+    )
+    client_type = serializers.ChoiceField(
+        choices=["confidential", "public"], required=False,
+        help_text="confidential (default): authenticates with its client secret; public: PKCE S256, no secret.",
     )
 
 

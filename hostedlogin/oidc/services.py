@@ -1,0 +1,47 @@
+"""Writes of the OIDC provider: claiming codes once, revoking on replay, the callback code."""
+import logging
+from datetime import timedelta
+
+from authlib.common.security import generate_token
+from django.conf import settings
+from django.utils import timezone
+
+from .models import AuthorizationCode, OAuthToken, token_hash
+
+log = logging.getLogger(__name__)
+
+CALLBACK_SCOPE = "openid profile phone"
+
+
+def authorization_code_claim(*, pool, application, code: str) -> AuthorizationCode | None:
+    """The code if it is this application's, unexpired and unused, marking it used in the same
+    conditional UPDATE (so one exchange wins). A replayed code revokes what it issued."""
+    if not isinstance(code, str) or not code or len(code) > 200:
+        return None
+    row = AuthorizationCode.objects.select_related("user").filter(pool=pool, code_hash=token_hash(code)).first()
+    if row is None or row.application_id != application.pk:
+        return None
+    now = timezone.now()
+    if AuthorizationCode.objects.filter(pk=row.pk, used_at__isnull=True, expires_at__gt=now).update(used_at=now):
+        return row
+    if row.used_at is not None:
+        revoked = tokens_revoke_for_code(row)
+        log.warning("authorization code replayed: application=%s code_id=%s tokens_revoked=%s", application.client_id, row.pk, revoked)
+    return None
+
+
+def tokens_revoke_for_code(code: AuthorizationCode) -> int:
+    """Revoke every access and refresh token that came from `code` (RFC 6749 §4.1.2)."""
+    return OAuthToken.objects.filter(authorization_code=code, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def callback_code_issue(*, application, user, identity, redirect_uri: str, auth_time: int) -> str:
+    """A one-time code for a login that no authorization request started (the connection's
+    callback URL, which must be one of the application's redirect URIs). Returns the code."""
+    code = generate_token(48)
+    AuthorizationCode.objects.create(
+        pool=application.pool, application=application, user=user, identity=identity, code_hash=token_hash(code),
+        redirect_uri=redirect_uri, scope=CALLBACK_SCOPE, auth_time=auth_time,
+        expires_at=timezone.now() + timedelta(seconds=settings.OIDC_CODE_TTL),
+    )
+    return code

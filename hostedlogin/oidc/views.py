@@ -1,0 +1,178 @@
+"""The OpenID Connect endpoints of a pool: discovery, JWKS, authorize, token, userinfo, end-session."""
+import time
+from functools import wraps
+from urllib.parse import urlencode
+
+from authlib.integrations.django_oauth2 import ResourceProtector
+from authlib.integrations.django_oauth2.resource_protector import return_error_response
+from authlib.oauth2 import OAuth2Error
+from authlib.oidc.core.errors import LoginRequiredError
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from accounts.sessions import get_auth_time, get_end_user, get_identity_id, logout_end_user
+from hostedlogin.selectors import NotFound, pool_get
+
+from . import keys
+from .claims import identity_for, user_claims
+from .clients import SCOPES_SUPPORTED, client_for
+from .end_session import EndSessionError, end_session_request
+from .server import PoolAuthorizationServer, issuer_for
+from .tokens import PoolBearerTokenValidator
+
+CLAIMS_SUPPORTED = ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "amr", "name", "nickname",
+                    "picture", "updated_at", "phone_number", "phone_number_verified", "wechat_openid", "wechat_unionid"]
+
+
+def _pool_or_404(view):
+    @wraps(view)
+    def wrapper(request, pool, *args, **kwargs):
+        try:
+            the_pool = pool_get(pool)
+        except NotFound:
+            return _error_page(request, "pool_not_found", _("There is no identity provider at this address."), 404)
+        return view(request, the_pool, *args, **kwargs)
+    return wrapper
+
+
+def _cors(view):
+    """Machine endpoints a browser app (public client) may call from its own origin."""
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        resp = HttpResponse(status=204) if request.method == "OPTIONS" else view(request, *args, **kwargs)
+        resp["Access-Control-Allow-Origin"] = "*"
+        resp["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
+        resp["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        return resp
+    return wrapper
+
+
+def _error_page(request, code: str, text, status: int = 400):
+    return render(request, "hostedlogin/error.html", {"title": _("This sign-in request cannot be completed"), "text": text, "code": code}, status=status)
+
+
+def _endpoints(request, pool) -> dict:
+    issuer = issuer_for(request, pool)
+    return {"issuer": issuer, "authorization_endpoint": f"{issuer}/authorize", "token_endpoint": f"{issuer}/token",
+            "userinfo_endpoint": f"{issuer}/userinfo", "jwks_uri": f"{issuer}/jwks.json",
+            "end_session_endpoint": f"{issuer}/end-session"}
+
+
+@require_http_methods(["GET", "OPTIONS"])
+@_cors
+@_pool_or_404
+def discovery(request, pool):
+    return JsonResponse({
+        **_endpoints(request, pool),
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "scopes_supported": SCOPES_SUPPORTED,
+        "claims_supported": CLAIMS_SUPPORTED,
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "code_challenge_methods_supported": ["S256"],
+        "prompt_values_supported": ["none", "login"],
+        "claims_parameter_supported": False,
+        "request_parameter_supported": False,
+        "request_uri_parameter_supported": False,
+    })
+
+
+@require_http_methods(["GET", "OPTIONS"])
+@_cors
+@_pool_or_404
+def jwks(request, pool):
+    resp = JsonResponse(keys.jwks(pool))
+    resp["Cache-Control"] = "public, max-age=300"
+    return resp
+
+
+def _server(request, pool) -> PoolAuthorizationServer:
+    return PoolAuthorizationServer(pool=pool, issuer=issuer_for(request, pool), login_context={
+        "auth_time": get_auth_time(request, pool), "identity_id": get_identity_id(request, pool),
+    })
+
+
+def _login_again(request, user, pool) -> bool:
+    """prompt=login, or a max_age the current session is older than."""
+    if user is None or "login" in request.GET.get("prompt", "").split():
+        return True
+    max_age = request.GET.get("max_age", "")
+    auth_time = get_auth_time(request, pool) or 0
+    return max_age.isdigit() and auth_time + int(max_age) < time.time()
+
+
+def _login_url(request, pool) -> str:
+    """The hosted login page of the client, coming back here afterwards without prompt/max_age (no loop)."""
+    params = [(k, v) for k, vs in request.GET.lists() for v in vs if k not in ("prompt", "max_age")]
+    back = f"{request.path}?{urlencode(params)}"
+    return f"{reverse('hostedlogin:login', kwargs={'pool': pool.slug})}?{urlencode({'app_id': request.GET.get('client_id', ''), 'next': back})}"
+
+
+@require_http_methods(["GET"])
+@_pool_or_404
+def authorize(request, pool):
+    """Validate the request (errors before a trusted redirect URI is known never redirect), send
+    the browser to the hosted login when needed, else return to the client with a code."""
+    user = get_end_user(request, pool)
+    server = _server(request, pool)
+    try:
+        grant = server.get_consent_grant(request, end_user=user)
+    except OAuth2Error as error:
+        if getattr(error, "redirect_uri", None):
+            return server.handle_error_response(request, error)
+        return _error_page(request, error.error, error.description or error.error)
+    if _login_again(request, user, pool):
+        if "none" in request.GET.get("prompt", "").split():
+            return server.handle_error_response(request, _login_required(grant))
+        return HttpResponseRedirect(_login_url(request, pool))
+    return server.create_authorization_response(request, grant_user=user, grant=grant)
+
+
+def _login_required(grant):
+    return LoginRequiredError(redirect_uri=grant.redirect_uri, state=grant.request.payload.state)
+
+
+@csrf_exempt
+@require_http_methods(["POST", "OPTIONS"])
+@_cors
+@_pool_or_404
+def token(request, pool):
+    return _server(request, pool).create_token_response(request)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST", "OPTIONS"])
+@_cors
+@_pool_or_404
+def userinfo(request, pool):
+    protector = ResourceProtector()
+    protector.register_token_validator(PoolBearerTokenValidator(pool))
+    try:
+        tok = protector.acquire_token(request, scopes=["openid"])
+    except OAuth2Error as error:
+        return return_error_response(error)
+    return JsonResponse(user_claims(tok.user, tok.scope, identity_for(tok.user, tok.identity_id)))
+
+
+@require_http_methods(["GET", "POST"])
+@_pool_or_404
+def end_session(request, pool):
+    """RP-initiated logout: with a valid id_token_hint at once; otherwise after the user confirms."""
+    params = request.POST if request.method == "POST" else request.GET
+    try:
+        req = end_session_request(pool=pool, params=params)
+    except EndSessionError as exc:
+        return _error_page(request, exc.code, exc.message)
+    if req.needs_confirmation and request.method == "GET":
+        return render(request, "hostedlogin/logout_confirm.html", {"pool": pool, "params": params.items(), "app": req.application})
+    logout_end_user(request, pool)
+    if req.redirect_uri:
+        return HttpResponseRedirect(req.redirect_uri)
+    return render(request, "hostedlogin/logged_out.html", {"pool": pool, "app": req.application})
