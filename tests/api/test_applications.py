@@ -70,3 +70,16 @@ def test_operator_reads_but_cannot_write(operator_client, application):
     assert_error(operator_client.delete(f"{URL}/{application.client_id}"), 403, "permission_denied")
     assert_error(operator_client.post(f"{URL}/{application.client_id}/rotate-secret"), 403, "permission_denied")
     assert Application.objects.get(pk=application.pk).name == "Acme shop"
+
+
+def test_client_type_defaults_to_confidential_and_can_be_public(api_client, pool):
+    default = api_client.post(URL, {"name": "Site"}, format="json").json()
+    assert default["client_type"] == "confidential"
+    spa = api_client.post(URL, {"name": "SPA", "client_type": "public"}, format="json")
+    assert spa.status_code == 201 and spa.json()["client_type"] == "public"
+    assert Application.objects.get(client_id=spa.json()["client_id"]).is_public_client
+    changed = api_client.patch(f"{URL}/{default['client_id']}", {"client_type": "public"}, format="json")
+    assert changed.status_code == 200 and changed.json()["client_type"] == "public"
+    bad = api_client.post(URL, {"name": "X", "client_type": "weird"}, format="json")
+    assert_error(bad, 400, "validation_error")
+    assert "client_type" in bad.json()["fields"]

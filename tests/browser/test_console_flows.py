@@ -116,6 +116,7 @@ def test_operator_uses_the_application_page_and_try_login(live_server, page, ope
     switch.click()
     expect(page.locator(f"#connections button[aria-label='{connection.display_name}']")).to_have_attribute("aria-checked", "true")
     assert ConnectionApplication.objects.filter(connection=connection, application=application).exists()
+    assert page.inner_text("#oidc-discovery").endswith(f"/u/{application.pool.slug}/oidc/.well-known/openid-configuration")
     screenshot(page, "console-12-application-page")
     with page.expect_popup() as popup_info:
         page.click("#try-login")

@@ -66,6 +66,8 @@ def test_try_login_popup_lands_on_the_success_page(live_server, page, login_app,
     popup.wait_for_url("**/u/acme/try/**", timeout=5000)
     text = popup.inner_text("body")
     assert "Login succeeded" in text and "Signed up" in text and "+8613800138000" in text
+    claims = popup.inner_text("#id-token-claims")  # the decoded ID token the application would receive
+    assert '"iss"' in claims and login_app.client_id in claims and '"phone_number": "+8613800138000"' in claims
     screenshot(popup, "hosted-try-success")
     page.goto(f"{live_server.url}/u/acme/welcome")  # the opener shares the browser: the pool's session shows
     assert "Welcome" in page.inner_text("h1")
