@@ -1,4 +1,5 @@
 """The OpenID Connect endpoints of a pool: discovery, JWKS, authorize, token, userinfo, end-session."""
+import base64
 import time
 from functools import wraps
 from urllib.parse import urlencode
@@ -6,6 +7,7 @@ from urllib.parse import urlencode
 from authlib.integrations.django_oauth2 import ResourceProtector
 from authlib.integrations.django_oauth2.resource_protector import return_error_response
 from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oidc.core.errors import LoginRequiredError
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -37,6 +39,33 @@ def _pool_or_404(view):
             return _error_page(request, "pool_not_found", _("There is no identity provider at this address."), 404)
         return view(request, the_pool, *args, **kwargs)
     return wrapper
+
+
+MAX_PARAM = 2000
+MAX_NONCE = 500  # stored with the code
+
+
+def _params_rejected(request) -> str | None:
+    """Why the request's parameters cannot even be looked at (NUL bytes, absurd lengths), or None."""
+    for key, values in [*request.GET.lists(), *request.POST.lists()]:
+        for value in values:
+            if "\x00" in key or "\x00" in value or len(value) > MAX_PARAM:
+                return f"Parameter '{key[:40]}' is malformed or too long."
+    if len(request.GET.get("nonce", "")) > MAX_NONCE:
+        return f"'nonce' is longer than {MAX_NONCE} characters."
+    return None
+
+
+def _basic_auth_malformed(request) -> bool:
+    """Authlib's Basic parser fails loudly on some malformed headers; refuse them as invalid_client."""
+    auth = request.META.get("HTTP_AUTHORIZATION", "")
+    parts = auth.split(None, 1)
+    if not parts or parts[0].lower() != "basic":
+        return False
+    try:
+        return len(parts) != 2 or ":" not in base64.b64decode(parts[1], validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return True
 
 
 def _cors(view):
@@ -120,6 +149,8 @@ def _login_url(request, pool) -> str:
 def authorize(request, pool):
     """Validate the request (errors before a trusted redirect URI is known never redirect), send
     the browser to the hosted login when needed, else return to the client with a code."""
+    if problem := _params_rejected(request):
+        return _error_page(request, "invalid_request", problem)
     user = get_end_user(request, pool)
     server = _server(request, pool)
     try:
@@ -128,6 +159,11 @@ def authorize(request, pool):
         if getattr(error, "redirect_uri", None):
             return server.handle_error_response(request, error)
         return _error_page(request, error.error, error.description or error.error)
+    except ValueError:  # Authlib refuses to quote control characters of the request back in an error
+        return _error_page(request, "invalid_request", _("The request contains characters that are not allowed."))
+    if request.GET.get("response_mode", "query") != "query":
+        return server.handle_error_response(request, InvalidRequestError(
+            "Only response_mode=query is supported.", redirect_uri=grant.redirect_uri, state=grant.request.payload.state))
     if _login_again(request, user, pool):
         if "none" in request.GET.get("prompt", "").split():
             return server.handle_error_response(request, _login_required(grant))
@@ -144,7 +180,16 @@ def _login_required(grant):
 @_cors
 @_pool_or_404
 def token(request, pool):
-    return _server(request, pool).create_token_response(request)
+    if problem := _params_rejected(request):
+        return JsonResponse({"error": "invalid_request", "error_description": problem}, status=400)
+    if _basic_auth_malformed(request):
+        resp = JsonResponse({"error": "invalid_client", "error_description": "Malformed Basic authorization header."}, status=401)
+        resp["WWW-Authenticate"] = 'Basic error="invalid_client"'
+        return resp
+    try:
+        return _server(request, pool).create_token_response(request)
+    except ValueError:  # as in authorize: an error description Authlib will not echo
+        return JsonResponse({"error": "invalid_request", "error_description": "The request contains characters that are not allowed."}, status=400)
 
 
 @csrf_exempt
@@ -152,6 +197,8 @@ def token(request, pool):
 @_cors
 @_pool_or_404
 def userinfo(request, pool):
+    if _params_rejected(request):
+        return JsonResponse({"error": "invalid_request"}, status=400)
     protector = ResourceProtector()
     protector.register_token_validator(PoolBearerTokenValidator(pool))
     try:
@@ -165,6 +212,8 @@ def userinfo(request, pool):
 @_pool_or_404
 def end_session(request, pool):
     """RP-initiated logout: with a valid id_token_hint at once; otherwise after the user confirms."""
+    if problem := _params_rejected(request):
+        return _error_page(request, "invalid_request", problem)
     params = request.POST if request.method == "POST" else request.GET
     try:
         req = end_session_request(pool=pool, params=params)
