@@ -117,7 +117,8 @@ def welcome(request, pool):
         return error_page(request, exc.code)
     user = get_end_user(request, the_pool)
     return render(request, "hostedlogin/welcome.html", {"pool": the_pool, "user": user,
-                                                         "identities": list(user.identities.all()) if user else []})
+                                                         "identities": list(user.identities.all()) if user else [],
+                                                         "code_arrived": bool(request.GET.get("code"))})
 
 
 @require_POST

@@ -6,6 +6,7 @@ from django.test import Client
 from accounts.models import EndUser
 from accounts.services import end_user_authenticate
 from connections.models import Connection
+from console.models import Application
 from connections.services import connection_create, connection_enable_for, connection_update
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,8 @@ def test_an_application_of_another_pool_is_unknown_here(client, login_app, other
 def test_seed_demo_has_connections_whose_settings_change_the_outcome(db):
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # idempotent
+    demo_app = Application.objects.get(client_id="demo-app")
+    assert demo_app.check_client_secret("demo-client-secret")  # the README's OIDC sample uses it
     conns = {c.identifier: c for c in Connection.objects.filter(pool__slug="demo")}
     assert conns["wechat-members"].login_only
     assert conns["wechat-link"].linking_enabled and conns["wechat-link"].link_ask_bind and conns["wechat-link"].link_match_fields == ["phone"]

@@ -61,3 +61,8 @@ def test_try_login_success_page_shows_the_decoded_id_token_claims(pool, oidc_app
     encoded = re.search(r'<textarea class="token"[^>]*>(.*?)</textarea>', page, re.S).group(1)
     assert verify_id_token(pool, encoded, oidc_app.client_id) == shown  # what is shown is what was signed
     assert pyjwt.get_unverified_header(encoded)["alg"] == "RS256"
+
+
+def test_the_demo_welcome_page_says_when_a_code_arrived(client, pool):
+    assert b'id="code-arrived"' in client.get(f"/u/{pool.slug}/welcome?code=abc").content
+    assert b'id="code-arrived"' not in client.get(f"/u/{pool.slug}/welcome").content

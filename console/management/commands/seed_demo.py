@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 
 from console.models import Application, Role, UserPool
 from console.services import application_create, membership_set
+from console.models import hash_secret
 from accounts.models import EndUser
 from accounts.services import end_user_create
 from connections.models import Connection
@@ -44,6 +45,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  Console:        {host}/console/")
         self.stdout.write(f"  Demo admin:     {DEMO_ADMIN} / {password}")
         self.stdout.write(f"  Hosted login:   {host}/u/{pool.slug}/login?app_id={app.client_id}")
+        self.stdout.write(f"  OIDC discovery: {host}/u/{pool.slug}/oidc/.well-known/openid-configuration")
+        self.stdout.write(f"  OIDC client:    {app.client_id} / {self._client_secret(app)} (redirect URI {host}/u/{pool.slug}/welcome)")
 
     def _scanflow_demo(self, pool, app, host):
         """Connections whose settings change the outcome, and an existing end user to match or bind."""
@@ -71,6 +74,13 @@ class Command(BaseCommand):
         admin.set_password(password)
         admin.save()
         return admin
+
+    def _client_secret(self, app) -> str:
+        """A known secret for the demo application only, so the README's OIDC sample runs as is."""
+        secret = os.environ.get("DEMO_CLIENT_SECRET", "demo-client-secret")
+        app.client_secret_hash = hash_secret(secret)
+        app.save(update_fields=["client_secret_hash"])
+        return secret
 
     def _application(self, pool, host):
         app = Application.objects.filter(pool=pool, client_id=DEMO_APP_CLIENT_ID).first()
