@@ -6,6 +6,7 @@ lost database connection is safe.
 from celery import shared_task
 from django.db import DatabaseError
 
+from .oidc.services import oidc_purge_stale
 from .tickets import tickets_expire_overdue, tickets_purge_finished
 
 RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": True, "retry_backoff_max": 60, "max_retries": 5}
@@ -19,5 +20,5 @@ def expire_overdue_tickets() -> int:
 
 @shared_task(ignore_result=True, **RETRY)
 def purge_finished_tickets() -> int:
-    """Delete finished tickets older than QR_TICKET_RETENTION seconds."""
-    return tickets_purge_finished()
+    """Delete finished tickets older than QR_TICKET_RETENTION seconds, and stale OIDC codes and tokens."""
+    return tickets_purge_finished() + oidc_purge_stale()

@@ -45,3 +45,20 @@ def callback_code_issue(*, application, user, identity, redirect_uri: str, auth_
         expires_at=timezone.now() + timedelta(seconds=settings.OIDC_CODE_TTL),
     )
     return code
+
+
+def oidc_purge_stale(*, retention_seconds: int = 24 * 3600, batch_size: int = 1000) -> int:
+    """Delete codes that expired, and tokens whose access and refresh lifetimes both ended (or that
+    were revoked), more than `retention_seconds` ago, in batches. Used codes are kept that long so
+    a late replay still finds them and revokes what they issued."""
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=retention_seconds)
+    access_cutoff = int(cutoff.timestamp()) - settings.OIDC_ACCESS_TOKEN_TTL
+    stale_tokens = (OAuthToken.objects.filter(revoked_at__lt=cutoff)
+                    | OAuthToken.objects.filter(issued_at__lt=access_cutoff, refresh_expires_at__isnull=True)
+                    | OAuthToken.objects.filter(issued_at__lt=access_cutoff, refresh_expires_at__lt=cutoff))
+    total = 0
+    for queryset in (stale_tokens, AuthorizationCode.objects.filter(expires_at__lt=cutoff)):
+        while ids := list(queryset.values_list("pk", flat=True)[:batch_size]):
+            total += queryset.model.objects.filter(pk__in=ids).delete()[0]
+    return total
