@@ -9,7 +9,7 @@ from rest_framework import serializers
 from .serializers.common import ErrorSerializer
 
 ERROR_DESCRIPTIONS = {
-    400: "validation_error (with fields), identifier_immutable or parse_error",
+    400: "validation_error (with fields), identifier_immutable, parse_error or invalid_cursor",
     401: "not_authenticated (no token) or invalid_token (unknown, expired or revoked); see WWW-Authenticate",
     403: "permission_denied: the token's role may not do this",
     404: "not_found: no such object in the token's pool",

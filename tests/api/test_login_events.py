@@ -66,4 +66,4 @@ def test_cursor_pagination_walks_every_event_once(api_client, events):
         seen += [e["id"] for e in body["results"]]
         url = body["next"]
     assert sorted(seen) == sorted(e.pk for e in events) and len(seen) == 3
-    assert_error(api_client.get(URL, {"cursor": "garbage"}), 404, "not_found")
+    assert_error(api_client.get(URL, {"cursor": "garbage"}), 400, "invalid_cursor")

@@ -124,3 +124,12 @@ def test_the_browser_api_checks_csrf(login_app, pool):
     response = strict.client.post(strict.url(), json.dumps({"app_id": login_app.client_id, "connection": "wechat-pc"}),
                                   content_type="application/json", HTTP_X_CSRFTOKEN=token)
     assert response.status_code == 201
+
+
+def test_a_csrf_failure_on_the_json_api_is_json(pool, login_app):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(f"/u/{pool.slug}/api/qr-tickets", json.dumps({"app_id": login_app.client_id, "connection": "wechat-pc"}),
+                           content_type="application/json")
+    assert response.status_code == 403 and response.json()["error"] == "csrf_failed"
+    page = Client(enforce_csrf_checks=True).post(f"/u/{pool.slug}/logout")
+    assert page.status_code == 403 and page["Content-Type"].startswith("text/html")

@@ -28,7 +28,7 @@ TAGS = ["applications"]
 
 class ApplicationListView(PoolAPIView):
     @extend_schema(tags=TAGS, operation_id="applications_list", parameters=PAGE_PARAMETERS,
-                   responses={200: paginated(ApplicationOutputSerializer), **errors(404)})
+                   responses={200: paginated(ApplicationOutputSerializer), **errors(400, 404)})
     def get(self, request):
         return self.paginate(Application.objects.filter(pool=self.pool), ApplicationOutputSerializer)
 
@@ -74,7 +74,7 @@ class ApplicationRotateSecretView(PoolAPIView):
 
 class ApplicationConnectionsView(PoolAPIView):
     @extend_schema(tags=TAGS, operation_id="applications_connections_list", parameters=PAGE_PARAMETERS,
-                   responses={200: paginated(ConnectionOutputSerializer), **errors(404)})
+                   responses={200: paginated(ConnectionOutputSerializer), **errors(400, 404)})
     def get(self, request, client_id):
         app = application_get(pool=self.pool, client_id=client_id)
         return self.paginate(Connection.objects.filter(pool=self.pool, links__application=app), ConnectionOutputSerializer)

@@ -21,7 +21,7 @@ def _body(serializer_class):
 
 class ConnectionListView(UploadMixin, PoolAPIView):
     @extend_schema(tags=TAGS, operation_id="connections_list", parameters=PAGE_PARAMETERS,
-                   responses={200: paginated(ConnectionOutputSerializer), **errors(404)})
+                   responses={200: paginated(ConnectionOutputSerializer), **errors(400, 404)})
     def get(self, request):
         return self.paginate(Connection.objects.filter(pool=self.pool), ConnectionOutputSerializer)
 
@@ -60,7 +60,7 @@ class ConnectionDetailView(UploadMixin, PoolAPIView):
 
 class ConnectionApplicationsView(PoolAPIView):
     @extend_schema(tags=TAGS, operation_id="connections_applications_list", parameters=PAGE_PARAMETERS,
-                   responses={200: paginated(ApplicationOutputSerializer), **errors(404)})
+                   responses={200: paginated(ApplicationOutputSerializer), **errors(400, 404)})
     def get(self, request, identifier):
         conn = connection_get(pool=self.pool, identifier=identifier)
         return self.paginate(applications_enabled_for(conn), ApplicationOutputSerializer)
