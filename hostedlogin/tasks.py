@@ -6,6 +6,8 @@ lost database connection is safe.
 from celery import shared_task
 from django.db import DatabaseError
 
+from connections.logo_cleanup import logo_files_purge_orphans
+
 from .oidc.services import oidc_purge_stale
 from .tickets import tickets_expire_overdue, tickets_purge_finished
 
@@ -20,5 +22,6 @@ def expire_overdue_tickets() -> int:
 
 @shared_task(ignore_result=True, **RETRY)
 def purge_finished_tickets() -> int:
-    """Delete finished tickets older than QR_TICKET_RETENTION seconds, and stale OIDC codes and tokens."""
-    return tickets_purge_finished() + oidc_purge_stale()
+    """Delete finished tickets older than QR_TICKET_RETENTION seconds, stale OIDC codes and tokens,
+    and logo files nothing references any more."""
+    return tickets_purge_finished() + oidc_purge_stale() + logo_files_purge_orphans()

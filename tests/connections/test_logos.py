@@ -94,3 +94,23 @@ def test_good_logo_is_saved_reencoded(pool):
     conn = form.save()
     assert conn.logo.name.startswith("connection-logos/") and conn.logo.name.endswith(".png")
     assert Image.open(conn.logo.open("rb")).format == "PNG"
+
+
+def test_replaced_and_deleted_logos_are_swept_and_the_current_ones_kept(connection, application):
+    from django.core.files.storage import default_storage
+
+    from connections.logo_cleanup import logo_files_purge_orphans
+    from connections.services import connection_update
+    from console.services import application_delete
+
+    connection_update(connection=connection, logo=process_logo(upload(image_bytes())))
+    first = connection.logo.name
+    connection_update(connection=connection, logo=process_logo(upload(image_bytes(color=(1, 2, 3)))))
+    application.logo = process_logo(upload(image_bytes()))
+    application.save()
+    app_logo = application.logo.name
+    application_delete(application=application)
+    assert logo_files_purge_orphans() == 0  # too recent: maybe an upload whose row is not committed yet
+    assert logo_files_purge_orphans(min_age_seconds=0) == 2
+    assert not default_storage.exists(first) and not default_storage.exists(app_logo)
+    assert default_storage.exists(connection.logo.name)

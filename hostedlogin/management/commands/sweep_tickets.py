@@ -8,6 +8,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from connections.logo_cleanup import logo_files_purge_orphans
 from hostedlogin.oidc.services import oidc_purge_stale
 from hostedlogin.tickets import tickets_expire_overdue, tickets_purge_finished
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         while True:
             expired = tickets_expire_overdue()
             if time.monotonic() - last_purge >= PURGE_EVERY:
-                purged = tickets_purge_finished() + oidc_purge_stale()
+                purged = tickets_purge_finished() + oidc_purge_stale() + logo_files_purge_orphans()
                 last_purge = time.monotonic()
             else:
                 purged = 0
