@@ -51,7 +51,7 @@ def _params_rejected(request) -> str | None:
         for value in values:
             if "\x00" in key or "\x00" in value or len(value) > MAX_PARAM:
                 return f"Parameter '{key[:40]}' is malformed or too long."
-    if len(request.GET.get("nonce", "")) > MAX_NONCE:
+    if len(_authz_params(request).get("nonce", "")) > MAX_NONCE:
         return f"'nonce' is longer than {MAX_NONCE} characters."
     return None
 
@@ -128,23 +128,31 @@ def _server(request, pool) -> PoolAuthorizationServer:
     })
 
 
+def _authz_params(request):
+    """An authorization request's parameters: the query, or the form of a POST (OIDC Core §3.1.2.1)."""
+    return request.POST if request.method == "POST" else request.GET
+
+
 def _login_again(request, user, pool) -> bool:
     """prompt=login, or a max_age the current session is older than."""
-    if user is None or "login" in request.GET.get("prompt", "").split():
+    if user is None or "login" in _authz_params(request).get("prompt", "").split():
         return True
-    max_age = request.GET.get("max_age", "")
+    max_age = _authz_params(request).get("max_age", "")
     auth_time = get_auth_time(request, pool) or 0
     return max_age.isdigit() and auth_time + int(max_age) < time.time()
 
 
 def _login_url(request, pool) -> str:
-    """The hosted login page of the client, coming back here afterwards without prompt/max_age (no loop)."""
-    params = [(k, v) for k, vs in request.GET.lists() for v in vs if k not in ("prompt", "max_age")]
+    """The hosted login page of the client, coming back here afterwards (as a GET, also after a POST)
+    without prompt/max_age, so the fresh login does not loop."""
+    given = _authz_params(request)
+    params = [(k, v) for k, vs in given.lists() for v in vs if k not in ("prompt", "max_age")]
     back = f"{request.path}?{urlencode(params)}"
-    return f"{reverse('hostedlogin:login', kwargs={'pool': pool.slug})}?{urlencode({'app_id': request.GET.get('client_id', ''), 'next': back})}"
+    return f"{reverse('hostedlogin:login', kwargs={'pool': pool.slug})}?{urlencode({'app_id': given.get('client_id', ''), 'next': back})}"
 
 
-@require_http_methods(["GET"])
+@csrf_exempt  # a relying party may POST the request from its own site; it changes nothing a GET would not
+@require_http_methods(["GET", "POST"])
 @_pool_or_404
 def authorize(request, pool):
     """Validate the request (errors before a trusted redirect URI is known never redirect), send
@@ -161,11 +169,11 @@ def authorize(request, pool):
         return _error_page(request, error.error, error.description or error.error)
     except ValueError:  # Authlib refuses to quote control characters of the request back in an error
         return _error_page(request, "invalid_request", _("The request contains characters that are not allowed."))
-    if request.GET.get("response_mode", "query") != "query":
+    if _authz_params(request).get("response_mode", "query") != "query":
         return server.handle_error_response(request, InvalidRequestError(
             "Only response_mode=query is supported.", redirect_uri=grant.redirect_uri, state=grant.request.payload.state))
     if _login_again(request, user, pool):
-        if "none" in request.GET.get("prompt", "").split():
+        if "none" in _authz_params(request).get("prompt", "").split():
             return server.handle_error_response(request, _login_required(grant))
         return HttpResponseRedirect(_login_url(request, pool))
     return server.create_authorization_response(request, grant_user=user, grant=grant)

@@ -110,3 +110,14 @@ def test_only_connections_enabled_for_the_application_are_offered(rp, pool):
     connection_create(pool=pool, identifier="not-enabled", display_name="Not for this app", callback_url="https://x.example.com/")
     page = rp.client.get(rp.authorize()["Location"])
     assert b"WeChat" in page.content and b"Not for this app" not in page.content
+
+
+def test_an_authorization_request_may_be_posted(rp, wx_user):
+    from urllib.parse import parse_qsl
+    params = dict(parse_qsl(rp.authorize_url().split("?", 1)[1]))
+    first = rp.client.post(f"/u/{rp.pool.slug}/oidc/authorize", params)
+    assert first.status_code == 302 and first["Location"].startswith(f"/u/{rp.pool.slug}/login?")
+    final = rp.client.get(rp.scan_in(first["Location"], wx_user))  # comes back as a GET
+    assert final["Location"].startswith(REDIRECT_URI + "?code=") and query_of(final["Location"])["state"] == "st-1"
+    again = rp.client.post(f"/u/{rp.pool.slug}/oidc/authorize", {**params, "nonce": "other", "state": "st-9"})
+    assert query_of(again["Location"])["state"] == "st-9" and "code" in query_of(again["Location"])
