@@ -20,8 +20,8 @@ def pool_get(slug: str) -> UserPool:
 
 def application_get(*, pool: UserPool, client_id) -> Application:
     """The pool's application by client_id; another pool's application is as unknown as none."""
-    if not isinstance(client_id, str) or not client_id or len(client_id) > 64:
-        raise NotFound("application_not_found")
+    if not isinstance(client_id, str) or not client_id or len(client_id) > 64 or "\x00" in client_id:
+        raise NotFound("application_not_found")  # (a NUL byte would be a database error)
     app = Application.objects.filter(pool=pool, client_id=client_id).first()
     if app is None:
         raise NotFound("application_not_found")
@@ -34,7 +34,8 @@ def login_connections(application: Application):
 
 def connection_for_login(*, application: Application, identifier):
     """An enabled connection of the application's pool that is enabled for it; else NotFound."""
-    conn = connection_get_enabled_for(application=application, identifier=identifier) if isinstance(identifier, str) else None
+    usable = isinstance(identifier, str) and "\x00" not in identifier
+    conn = connection_get_enabled_for(application=application, identifier=identifier) if usable else None
     if conn is None:
         raise NotFound("connection_not_found")
     return conn

@@ -48,6 +48,8 @@ def test_ticket_ids_are_long_and_scenes_fit_wechat(browser):
 @pytest.mark.parametrize("payload", [
     {"app_id": "nope", "connection": "wechat-pc"},
     {"connection": "missing"},
+    {"app_id": "a\x00b", "connection": "wechat-pc"},
+    {"connection": "wechat\x00pc"},
 ])
 def test_unknown_application_or_connection_is_404(browser, payload):
     body = {"app_id": browser.app.client_id, **payload}

@@ -33,6 +33,7 @@ def test_a_disabled_connection_is_not_offered(client, login_app, connection):
 
 @pytest.mark.parametrize("path, text", [
     ("/u/acme/login?app_id=nope", "Unknown application"),
+    ("/u/acme/login?app_id=a%00b", "Unknown application"),
     ("/u/acme/login", "Unknown application"),
     ("/u/nowhere/login?app_id=x", "Page not found"),
     ("/u/acme/bind/not-a-ticket", "Login request not found"),
