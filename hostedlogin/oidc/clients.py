@@ -2,6 +2,7 @@
 from authlib.oauth2.rfc6749 import ClientMixin, scope_to_list
 
 from console.models import Application
+from hostedlogin.selectors import NotFound, application_get
 
 SCOPES_SUPPORTED = ["openid", "profile", "phone"]
 
@@ -46,7 +47,7 @@ class PoolClient(ClientMixin):
 
 def client_for(pool, client_id) -> PoolClient | None:
     """The pool's application as a client; another pool's client_id is as unknown as none."""
-    if not isinstance(client_id, str) or not client_id or len(client_id) > 64:
+    try:
+        return PoolClient(application_get(pool=pool, client_id=client_id))
+    except NotFound:
         return None
-    app = Application.objects.filter(pool=pool, client_id=client_id).first()
-    return PoolClient(app) if app else None

@@ -6,24 +6,23 @@ filtered by that pool, so a client_id, code or token of another pool is simply u
 from datetime import timedelta
 
 from authlib.common.security import generate_token
-from authlib.integrations.django_oauth2.requests import DjangoJsonRequest, DjangoOAuth2Request
-from authlib.oauth2 import AuthorizationServer
-from authlib.oauth2.rfc6749 import InvalidRequestError
+from authlib.integrations.django_oauth2 import AuthorizationServer
+from authlib.oauth2.rfc6749 import InvalidClientError, InvalidRequestError
+from authlib.oauth2.rfc6749.authenticate_client import authenticate_client_secret_basic
 from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant, RefreshTokenGrant
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import OpenIDCode
 from django.conf import settings
-from django.http import HttpResponse
 from django.utils import timezone
 
-from authlib.common.encoding import json_dumps
+from console.models import Application
 
 from .claims import identity_for, user_claims
 from .clients import client_for
 from .keys import private_key, signing_key_current
 from .models import AuthorizationCode, OAuthToken, token_hash
-from .services import authorization_code_claim, tokens_revoke_for_code
+from .services import authorization_code_claim
 
 AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
 
@@ -31,6 +30,15 @@ AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
 def issuer_for(request, pool) -> str:
     base = settings.OIDC_ISSUER_BASE or request.build_absolute_uri("/").rstrip("/")
     return f"{base}/u/{pool.slug}/oidc"
+
+
+def client_secret_basic(query_client, request):
+    """Authlib's HTTP Basic client authentication, with a malformed header (bad base64, no
+    credentials, not UTF-8, a NUL byte) refused as invalid_client instead of raising."""
+    try:
+        return authenticate_client_secret_basic(query_client, request)
+    except ValueError as exc:
+        raise InvalidClientError(status_code=401, description="Malformed Basic authorization header.") from exc
 
 
 class CodeGrant(AuthorizationCodeGrant):
@@ -131,8 +139,10 @@ class PoolOpenIDCode(OpenIDCode):
 
 
 class PoolAuthorizationServer(AuthorizationServer):
+    """Authlib's Django server (requests, responses), with pool-scoped clients and token storage."""
+
     def __init__(self, *, pool, issuer: str, login_context: dict | None = None):
-        super().__init__(scopes_supported=None)  # unknown scopes are dropped, not refused
+        super().__init__(Application, OAuthToken)  # no scopes_supported: unknown scopes are dropped, not refused
         self.pool = pool
         self.issuer = issuer
         self.login_context = login_context or {}
@@ -144,6 +154,7 @@ class PoolAuthorizationServer(AuthorizationServer):
         ))
         self.register_grant(CodeGrant, [PoolCodeChallenge(required=True), PoolOpenIDCode(self)])
         self.register_grant(RefreshGrant)
+        self.register_client_auth_method("client_secret_basic", client_secret_basic)
 
     def query_client(self, client_id):
         return client_for(self.pool, client_id)
@@ -162,20 +173,3 @@ class PoolAuthorizationServer(AuthorizationServer):
             scope=token.get("scope", ""), issued_at=int(now.timestamp()), expires_in=token["expires_in"],
             refresh_expires_at=now + timedelta(seconds=settings.OIDC_REFRESH_TOKEN_TTL) if token.get("refresh_token") else None,
         )
-
-    def send_signal(self, name, *args, **kwargs):
-        """No listeners: the audit trail of logins is the LoginEvent log."""
-
-    def create_oauth2_request(self, request):
-        return DjangoOAuth2Request(request)
-
-    def create_json_request(self, request):
-        return DjangoJsonRequest(request)
-
-    def handle_response(self, status_code, payload, headers):
-        if isinstance(payload, dict):
-            payload = json_dumps(payload)
-        resp = HttpResponse(payload, status=status_code)
-        for k, v in headers:
-            resp[k] = v
-        return resp

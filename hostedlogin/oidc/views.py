@@ -1,5 +1,4 @@
 """The OpenID Connect endpoints of a pool: discovery, JWKS, authorize, token, userinfo, end-session."""
-import base64
 import time
 from functools import wraps
 from urllib.parse import urlencode
@@ -21,9 +20,10 @@ from hostedlogin.selectors import NotFound, pool_get
 
 from . import keys
 from .claims import identity_for, user_claims
-from .clients import SCOPES_SUPPORTED, client_for
+from .clients import SCOPES_SUPPORTED
 from .end_session import EndSessionError, end_session_request
-from .server import PoolAuthorizationServer, issuer_for
+from .selectors import oidc_urls
+from .server import AUTH_METHODS, PoolAuthorizationServer, issuer_for
 from .tokens import PoolBearerTokenValidator
 
 CLAIMS_SUPPORTED = ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "amr", "name", "nickname",
@@ -56,18 +56,6 @@ def _params_rejected(request) -> str | None:
     return None
 
 
-def _basic_auth_malformed(request) -> bool:
-    """Authlib's Basic parser fails loudly on some malformed headers; refuse them as invalid_client."""
-    auth = request.META.get("HTTP_AUTHORIZATION", "")
-    parts = auth.split(None, 1)
-    if not parts or parts[0].lower() != "basic":
-        return False
-    try:
-        return len(parts) != 2 or ":" not in base64.b64decode(parts[1], validate=True).decode("utf-8")
-    except (ValueError, UnicodeDecodeError):
-        return True
-
-
 def _cors(view):
     """Machine endpoints a browser app (public client) may call from its own origin."""
     @wraps(view)
@@ -84,19 +72,14 @@ def _error_page(request, code: str, text, status: int = 400):
     return render(request, "hostedlogin/error.html", {"title": _("This sign-in request cannot be completed"), "text": text, "code": code}, status=status)
 
 
-def _endpoints(request, pool) -> dict:
-    issuer = issuer_for(request, pool)
-    return {"issuer": issuer, "authorization_endpoint": f"{issuer}/authorize", "token_endpoint": f"{issuer}/token",
-            "userinfo_endpoint": f"{issuer}/userinfo", "jwks_uri": f"{issuer}/jwks.json",
-            "end_session_endpoint": f"{issuer}/end-session"}
-
-
 @require_http_methods(["GET", "OPTIONS"])
 @_cors
 @_pool_or_404
 def discovery(request, pool):
+    urls = oidc_urls(request, pool)
     return JsonResponse({
-        **_endpoints(request, pool),
+        "issuer": urls["issuer"], "authorization_endpoint": urls["authorization"], "token_endpoint": urls["token"],
+        "userinfo_endpoint": urls["userinfo"], "jwks_uri": urls["jwks"], "end_session_endpoint": urls["end_session"],
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
         "grant_types_supported": ["authorization_code", "refresh_token"],
@@ -104,7 +87,7 @@ def discovery(request, pool):
         "id_token_signing_alg_values_supported": ["RS256"],
         "scopes_supported": SCOPES_SUPPORTED,
         "claims_supported": CLAIMS_SUPPORTED,
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "token_endpoint_auth_methods_supported": AUTH_METHODS,
         "code_challenge_methods_supported": ["S256"],
         "prompt_values_supported": ["none", "login"],
         "claims_parameter_supported": False,
@@ -129,7 +112,7 @@ def _server(request, pool) -> PoolAuthorizationServer:
 
 
 def _authz_params(request):
-    """An authorization request's parameters: the query, or the form of a POST (OIDC Core §3.1.2.1)."""
+    """A browser-sent request's parameters: the query, or the form of a POST (OIDC Core §3.1.2.1)."""
     return request.POST if request.method == "POST" else request.GET
 
 
@@ -190,10 +173,6 @@ def _login_required(grant):
 def token(request, pool):
     if problem := _params_rejected(request):
         return JsonResponse({"error": "invalid_request", "error_description": problem}, status=400)
-    if _basic_auth_malformed(request):
-        resp = JsonResponse({"error": "invalid_client", "error_description": "Malformed Basic authorization header."}, status=401)
-        resp["WWW-Authenticate"] = 'Basic error="invalid_client"'
-        return resp
     try:
         return _server(request, pool).create_token_response(request)
     except ValueError:  # as in authorize: an error description Authlib will not echo
@@ -222,7 +201,7 @@ def end_session(request, pool):
     """RP-initiated logout: with a valid id_token_hint at once; otherwise after the user confirms."""
     if problem := _params_rejected(request):
         return _error_page(request, "invalid_request", problem)
-    params = request.POST if request.method == "POST" else request.GET
+    params = _authz_params(request)
     try:
         req = end_session_request(pool=pool, params=params)
     except EndSessionError as exc:

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings as hyp_settings, strategies 
 from ..fixtures.oidc import REDIRECT_URI, query_of
 
 MALFORMED_BASIC = ["Basic garbage!", "Basic " + base64.b64encode(b"nocolon").decode(),
-                   "Basic " + base64.b64encode(b"\xff\xfe:x").decode(), "Basic"]
+                   "Basic " + base64.b64encode(b"\xff\xfe:x").decode(), "Basic",
+                   "Basic " + base64.b64encode(b"a\x00b:secret").decode()]
 
 
 @pytest.mark.parametrize("auth", MALFORMED_BASIC)

@@ -13,7 +13,7 @@ with codes the WeChat simulator issues over HTTP, as the mini-program does.
 import json
 import re
 import secrets
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 import requests
@@ -26,16 +26,12 @@ from accounts.models import EndUser
 from hostedlogin.models import LoginTicket
 from wechatsim.testing import sim_code
 
-from ..fixtures.oidc import REDIRECT_URI
+from ..fixtures.oidc import REDIRECT_URI, query_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = "+8613800138000"
 TIMEOUT = 10
-
-
-def query_of(url: str) -> dict:
-    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
 
 
 def relying_party(issuer: str, app, auth_method: str) -> Client:
