@@ -18,7 +18,7 @@ from connections.qrcode import render_login_code
 from connections.wechat.errors import WeChatError
 
 from . import notify
-from .browser import browser_hash, ensure_browser_secret, set_browser_cookie
+from .browser import browser_hash, ensure_browser_secret, own_ticket, set_browser_cookie
 from .jsonio import ApiError, error, read_json
 from .miniprogram import wechat_error_response
 from .models import LIVE_STATUSES, TicketStatus
@@ -158,7 +158,7 @@ async def _wait_for_change(sub, state, since, wait, pool, key, bhash) -> dict:
 @require_GET
 def ticket_qrcode(request, pool, ticket):
     """GET .../qrcode.png: the code to scan, drawn once per ticket and cached for its lifetime."""
-    t = ticket_get_for_browser(pool_slug=pool, key=ticket, browser_hash=browser_hash(request))
+    t = own_ticket(request, pool, ticket)
     if t is None:
         return _not_found("ticket_not_found")
     if t.effective_status() not in LIVE_STATUSES:
@@ -179,7 +179,7 @@ def ticket_qrcode(request, pool, ticket):
 @require_POST
 def ticket_exchange_view(request, pool, ticket):
     """POST .../exchange: consume a confirmed ticket once → an end-user session and where to go."""
-    t = ticket_get_for_browser(pool_slug=pool, key=ticket, browser_hash=browser_hash(request))
+    t = own_ticket(request, pool, ticket)
     if t is None:
         return _not_found("ticket_not_found")
     try:

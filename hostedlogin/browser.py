@@ -9,6 +9,8 @@ import secrets
 
 from django.conf import settings
 
+from .tickets import ticket_get_for_browser
+
 COOKIE = "sl_browser"
 MAX_AGE = 30 * 24 * 3600
 
@@ -21,6 +23,11 @@ def browser_hash(request) -> str:
     """SHA-256 of this browser's secret, or "" when it has none."""
     value = request.COOKIES.get(COOKIE)
     return hashlib.sha256(value.encode()).hexdigest() if _valid(value) else ""
+
+
+def own_ticket(request, pool_slug: str, key: str):
+    """The ticket `key` of the pool if this browser created it, else None (the caller answers 404)."""
+    return ticket_get_for_browser(pool_slug=pool_slug, key=key, browser_hash=browser_hash(request))
 
 
 def ensure_browser_secret(request) -> str:

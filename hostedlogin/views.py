@@ -15,12 +15,12 @@ from accounts.sessions import get_end_user, login_end_user, logout_end_user
 
 from .oidc.preview import id_token_preview
 from .bind import BIND_MESSAGES, bind_pending_ticket, ticket_bind_create, ticket_bind_existing
-from .browser import browser_hash, ensure_browser_secret, set_browser_cookie
+from .browser import ensure_browser_secret, own_ticket, set_browser_cookie
 from .models import TicketStatus
 from .redirects import after_login_redirect, safe_next
 from .selectors import NotFound, application_get, login_connections, pool_get
 from .strings import page_strings
-from .tickets import TicketError, ticket_get_for_browser
+from .tickets import TicketError
 
 ERROR_TEXT = {
     "pool_not_found": (_("Page not found"), _("There is no login page at this address.")),
@@ -57,14 +57,10 @@ def login_page(request, pool):
     return set_browser_cookie(request, render(request, "hostedlogin/login.html", context))
 
 
-def _own_ticket(request, pool, ticket):
-    return ticket_get_for_browser(pool_slug=pool, key=ticket, browser_hash=browser_hash(request))
-
-
 @require_http_methods(["GET", "POST"])
 def bind_page(request, pool, ticket):
     """The paused login: bind an existing account (sign in once) or create a new one."""
-    t = _own_ticket(request, pool, ticket)
+    t = own_ticket(request, pool, ticket)
     try:
         bind_pending_ticket(t)
     except TicketError as exc:
@@ -95,7 +91,7 @@ def bind_page(request, pool, ticket):
 @require_GET
 def try_success(request, pool, ticket):
     """The "Try login" popup's last page: who logged in, with which identity, and how."""
-    t = _own_ticket(request, pool, ticket)
+    t = own_ticket(request, pool, ticket)
     if t is None or t.status != TicketStatus.CONSUMED or not t.try_mode or t.user is None:
         return error_page(request, "ticket_not_found")
     outcome_label = dict(LoginOutcome.choices).get(t.outcome, t.outcome)
