@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from joserfc.jwk import RSAKey
 
@@ -38,9 +39,8 @@ def private_key(key: SigningKey) -> RSAKey:
 
 def published_keys(pool: UserPool) -> list[SigningKey]:
     """Keys a relying party may meet: the active one and retired ones whose tokens may still live."""
-    now = timezone.now()
     signing_key_current(pool)
-    return [k for k in SigningKey.objects.filter(pool=pool) if k.retired_at is None or (k.publish_until and k.publish_until > now)]
+    return list(SigningKey.objects.filter(pool=pool).filter(Q(retired_at__isnull=True) | Q(publish_until__gt=timezone.now())))
 
 
 def jwks(pool: UserPool) -> dict:

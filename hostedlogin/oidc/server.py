@@ -22,7 +22,7 @@ from .claims import identity_for, user_claims
 from .clients import client_for
 from .keys import private_key, signing_key_current
 from .models import AuthorizationCode, OAuthToken, token_hash
-from .services import authorization_code_claim
+from .services import authorization_code_claim, authorization_code_store
 
 AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
 
@@ -45,16 +45,13 @@ class CodeGrant(AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
 
     def save_authorization_code(self, code, request):
-        ctx = self.server.login_context
-        data = request.payload.data
-        return AuthorizationCode.objects.create(
-            pool=self.server.pool, application=request.client.application, user=request.user,
-            identity_id=ctx.get("identity_id"), code_hash=token_hash(code),
+        ctx, data = self.server.login_context, request.payload.data
+        return authorization_code_store(
+            code=code, application=request.client.application, user=request.user, identity_id=ctx.get("identity_id"),
             redirect_uri=request.payload.redirect_uri or "", scope=request.scope or "",
+            auth_time=ctx.get("auth_time") or int(timezone.now().timestamp()),
             nonce=data.get("nonce") or "", code_challenge=data.get("code_challenge") or "",
             code_challenge_method=data.get("code_challenge_method") or "",
-            auth_time=ctx.get("auth_time") or int(timezone.now().timestamp()),
-            expires_at=timezone.now() + timedelta(seconds=settings.OIDC_CODE_TTL),
         )
 
     def query_authorization_code(self, code, client):

@@ -35,15 +35,22 @@ def tokens_revoke_for_code(code: AuthorizationCode) -> int:
     return OAuthToken.objects.filter(authorization_code=code, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
+def authorization_code_store(*, code: str, application, user, identity_id: int | None, redirect_uri: str,
+                             scope: str, auth_time: int, **pkce_and_nonce) -> AuthorizationCode:
+    """Keep a newly issued code (its hash only), living OIDC_CODE_TTL seconds."""
+    return AuthorizationCode.objects.create(
+        pool_id=application.pool_id, application=application, user=user, identity_id=identity_id,
+        code_hash=token_hash(code), redirect_uri=redirect_uri, scope=scope, auth_time=auth_time,
+        expires_at=timezone.now() + timedelta(seconds=settings.OIDC_CODE_TTL), **pkce_and_nonce,
+    )
+
+
 def callback_code_issue(*, application, user, identity, redirect_uri: str, auth_time: int) -> str:
     """A one-time code for a login that no authorization request started (the connection's
     callback URL, which must be one of the application's redirect URIs). Returns the code."""
     code = generate_token(48)
-    AuthorizationCode.objects.create(
-        pool=application.pool, application=application, user=user, identity=identity, code_hash=token_hash(code),
-        redirect_uri=redirect_uri, scope=CALLBACK_SCOPE, auth_time=auth_time,
-        expires_at=timezone.now() + timedelta(seconds=settings.OIDC_CODE_TTL),
-    )
+    authorization_code_store(code=code, application=application, user=user, identity_id=identity.pk if identity else None,
+                             redirect_uri=redirect_uri, scope=CALLBACK_SCOPE, auth_time=auth_time)
     return code
 
 
