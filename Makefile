@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-miniprogram test-sdk install migrate seed messages clean bench
+.PHONY: run example test test-miniprogram test-sdk install migrate seed messages clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ seed: migrate
 
 run: seed messages
 	PY=$(PY) bash scripts/run-dev.sh
+
+# The sample website (examples/website) on http://localhost:8002, against `make run` in another terminal.
+example: install
+	$(PY) examples/website/app.py
 
 test: install
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
