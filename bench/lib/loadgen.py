@@ -353,6 +353,45 @@ async def phase_logins(spec):
             "step_median_ms": {k: pct(v, 0.5) for k, v in steps.items()}}
 
 
+async def phase_steps(spec):
+    """One user logs in `logins` times in a row; server CPU is summed per step (per endpoint)."""
+    port, meters = spec["port"], Meters(spec)
+    phone = Phone(spec)
+    users = [await phone.new_user(spec.get("user_base", 0) + i) for i in range(spec["logins"])]
+    import psycopg
+
+    db = psycopg.connect(spec["db_url"], autocommit=True)
+    cpu: dict[str, float] = {}
+    browser = Conn("127.0.0.1", port)
+
+    async def step(name, coro):
+        before = cpu_seconds(meters.pids)
+        result = await coro
+        await asyncio.sleep(0.02)  # let the server finish its side (publish, push delivery)
+        cpu[name] = cpu.get(name, 0.0) + cpu_seconds(meters.pids) - before
+        return result
+
+    for user in users:
+        status, _h, _b, cookies = await step("page", browser.request("GET", f"/u/{POOL}/login?app_id={APP_ID}"))
+        csrf = cookies["csrftoken"]
+        jar = {"csrftoken": csrf}
+        status, body, cookies = await step("ticket", post_json(browser, TICKETS, {"app_id": APP_ID, "connection": CONNECTION},
+                                                               headers={"X-CSRFToken": csrf}, cookies=jar))
+        jar.update(cookies)
+        key = body["ticket"]
+        await step("code", browser.request("GET", f"{TICKETS}/{key}/qrcode.png", cookies=jar))
+        await step("status", browser.request("GET", f"{TICKETS}/{key}?since=", cookies=jar))
+        scene = db.execute("SELECT scene FROM hostedlogin_loginticket WHERE key = %s", [key]).fetchone()[0]
+        code = await phone.code(user, "login")
+        status, body, _c = await step("scan", phone.scan(scene, code))
+        phone_code = await phone.code(user, "phone")
+        await step("confirm", phone.confirm(body["scan_token"], phone_code))
+        await step("exchange", post_json(browser, f"{TICKETS}/{key}/exchange", {}, headers={"X-CSRFToken": csrf}, cookies=jar))
+    n = len(users)
+    per = {k: round(1000 * v / n, 1) for k, v in cpu.items()}
+    return {"logins": n, "cpu_ms_per_step": per, "cpu_ms_per_login": round(sum(per.values()), 1)}
+
+
 async def main(spec):
     raise_nofile()
     phase = spec["phase"]
@@ -362,6 +401,8 @@ async def main(spec):
         return await waiters_phase(spec, mode=phase)
     if phase == "logins":
         return await phase_logins(spec)
+    if phase == "steps":
+        return await phase_steps(spec)
     raise SystemExit(f"unknown phase {phase}")
 
 

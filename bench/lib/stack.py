@@ -138,6 +138,9 @@ class Stack:
                     "WECHAT_SIMULATOR_ENABLED": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost",
                     "QR_TICKET_TTL": "1800", "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false"})
         env.update(self.server_env)
+        if os.environ.get("BENCH_SETTINGS"):  # an experiment: another settings module for the server under test
+            env["DJANGO_SETTINGS_MODULE"] = os.environ["BENCH_SETTINGS"]
+            env["PYTHONPATH"] = os.environ.get("BENCH_PYTHONPATH", "") + ":" + env["PYTHONPATH"]
         return env
 
     def manage(self, *args: str, env: dict | None = None) -> str:
@@ -174,7 +177,7 @@ class Stack:
     def start_web(self, workers: int) -> None:
         args = [PY, "-m", "uvicorn", "scanlogin.asgi:application", "--host", "127.0.0.1", "--port", str(self.web_port),
                 "--workers", str(workers), "--no-access-log", "--backlog", "16384", "--log-level", "warning",
-                "--lifespan", "off", "--timeout-keep-alive", "60"]
+                "--lifespan", "off", "--timeout-keep-alive", "60", *os.environ.get("BENCH_UVICORN_ARGS", "").split()]
         self.web = Proc("web", args, self.web_env(), self.workdir / "web.log")
         self.workers = workers
         wait_port(self.web_port, proc=self.web.popen, timeout=60)
