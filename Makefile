@@ -26,9 +26,10 @@ seed: migrate
 run: seed messages
 	PY=$(PY) bash scripts/run-dev.sh
 
+# The whole suite, against real PostgreSQL, Redis, Chromium and Node: scripts/test-services.sh
+# brings them up (and installs what is missing when run as root) unless DATABASE_URL/REDIS_URL say where.
 test: install
-	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
-	$(PY) -m pytest $(PYTEST_ARGS)
+	bash scripts/test-services.sh $(PY) -m pytest $(PYTEST_ARGS)
 
 # The mini-program's node tests alone (`make test` runs them through pytest as well).
 test-miniprogram:

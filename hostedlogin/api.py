@@ -100,10 +100,10 @@ async def _read(pool: str, key: str, bhash: str) -> dict | None:
 
 
 def _wait_arg(request) -> float:
-    try:
-        return float(min(30, max(0, int(request.GET.get("wait") or 0))))
-    except ValueError:
-        raise ApiError("invalid_field", 400, _("wait must be a whole number of seconds from 0 to 30.")) from None
+    raw = request.GET.get("wait") or "0"
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > 30:
+        raise ApiError("invalid_field", 400, _("wait must be a whole number of seconds from 0 to 30."))
+    return float(raw)
 
 
 def _seconds_left(state: dict) -> float:
