@@ -14,7 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from console.scoping import PoolScopedAdmin, current_pool, is_pool_admin
 from console.selectors import application_get
 from console.site import console_site
-from hostedlogin.oidc.selectors import callback_gaps_for_connection
+from oidc.selectors import callback_gaps_for_connection
 
 from .forms import ConnectionForm
 from .models import Connection, ConnectionKind

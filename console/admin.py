@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from connections.admin import logo_img
 from connections.selectors import connection_switches
-from hostedlogin.oidc.selectors import callback_gaps_for_application, oidc_urls
+from oidc.selectors import callback_gaps_for_application, oidc_urls
 
 from .forms import ApplicationForm, MembershipForm
 from .models import Application, ManagementToken, Membership, Role, UserPool

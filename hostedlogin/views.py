@@ -13,7 +13,7 @@ from accounts.pipeline import BindRefused
 from accounts.services import end_user_mark_login
 from accounts.sessions import get_end_user, login_end_user, logout_end_user
 
-from .oidc.preview import id_token_preview
+from oidc.preview import id_token_preview
 from .bind import BIND_MESSAGES, bind_pending_ticket, ticket_bind_create, ticket_bind_existing
 from .browser import ensure_browser_secret, own_ticket, set_browser_cookie
 from .models import TicketStatus
@@ -33,7 +33,7 @@ ERROR_TEXT = {
 
 def error_page(request, code: str, status: int = 404, *, back_url: str = ""):
     title, text = ERROR_TEXT.get(code, (_("Something went wrong"), _("This login request cannot continue. Start again.")))
-    return render(request, "hostedlogin/error.html", {"title": title, "text": text, "code": code, "back_url": back_url}, status=status)
+    return render(request, "enduser/error.html", {"title": title, "text": text, "code": code, "back_url": back_url}, status=status)
 
 
 @require_GET

@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "connections",
     "accounts",
     "hostedlogin",
-    "hostedlogin.oidc",
+    "oidc",
     "wechatsim",
 ]
 
@@ -133,6 +133,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "expire-overdue-login-tickets": {"task": "hostedlogin.tasks.expire_overdue_tickets", "schedule": 5.0},
     "purge-finished-login-tickets": {"task": "hostedlogin.tasks.purge_finished_tickets", "schedule": 3600.0},
+    "purge-stale-oidc-grants": {"task": "oidc.tasks.purge_stale_grants", "schedule": 3600.0},
+    "purge-orphan-logo-files": {"task": "connections.tasks.purge_orphan_logos", "schedule": 3600.0},
 }
 
 # WeChat

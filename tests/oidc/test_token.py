@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from hostedlogin.oidc.keys import jwks
-from hostedlogin.oidc.models import AuthorizationCode, OAuthToken
+from oidc.keys import jwks
+from oidc.models import AuthorizationCode, OAuthToken
 
 from ..fixtures.oidc import OidcLogin, pkce_pair
 

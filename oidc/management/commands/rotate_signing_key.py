@@ -2,7 +2,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from console.models import UserPool
-from hostedlogin.oidc.keys import signing_key_rotate
+from oidc.keys import signing_key_rotate
 
 
 class Command(BaseCommand):

@@ -69,7 +69,7 @@ def _cors(view):
 
 
 def _error_page(request, code: str, text, status: int = 400):
-    return render(request, "hostedlogin/error.html", {"title": _("This sign-in request cannot be completed"), "text": text, "code": code}, status=status)
+    return render(request, "enduser/error.html", {"title": _("This sign-in request cannot be completed"), "text": text, "code": code}, status=status)
 
 
 @require_http_methods(["GET", "OPTIONS"])
@@ -207,8 +207,8 @@ def end_session(request, pool):
     except EndSessionError as exc:
         return _error_page(request, exc.code, exc.message)
     if req.needs_confirmation and request.method == "GET":
-        return render(request, "hostedlogin/logout_confirm.html", {"pool": pool, "params": params.items(), "app": req.application})
+        return render(request, "oidc/logout_confirm.html", {"pool": pool, "params": params.items(), "app": req.application})
     logout_end_user(request, pool)
     if req.redirect_uri:
         return HttpResponseRedirect(req.redirect_uri)
-    return render(request, "hostedlogin/logged_out.html", {"pool": pool, "app": req.application})
+    return render(request, "oidc/logged_out.html", {"pool": pool, "app": req.application})

@@ -3,6 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OidcConfig(AppConfig):
-    name = "hostedlogin.oidc"
+    name = "oidc"
     label = "oidc"
     verbose_name = _("OpenID Connect")
