@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from console.models import Application, UserPool
+from tenants.models import Application, UserPool
 from connections.models import Connection
 
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from console.models import Application, UserPool
+from tenants.models import Application, UserPool
 from scanlogin.fields import EncryptedTextField
 
 identifier_validator = RegexValidator(

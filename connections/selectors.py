@@ -32,7 +32,7 @@ def is_enabled(*, connection, application) -> bool:
 
 def application_switches(connection) -> list[tuple]:
     """Every application of the connection's pool, each with whether the connection is enabled for it."""
-    from console.models import Application
+    from tenants.models import Application
 
     enabled = set(connection.links.values_list("application_id", flat=True))
     apps = Application.objects.filter(pool_id=connection.pool_id).order_by("name")

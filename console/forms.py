@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from connections.forms import LogoInput, clean_logo_field
 
-from .models import ClientType, Application, Membership
+from tenants.models import ClientType, Application, Membership
 
 
 class RedirectUrisField(forms.CharField):

@@ -11,8 +11,8 @@ from django.http import Http404, HttpResponse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role, UserPool
-from .selectors import pool_get_for_staff, pools_for_staff, role_for_staff
+from tenants.models import Role, UserPool
+from tenants.selectors import pool_get_for_staff, pools_for_staff, role_for_staff
 
 SESSION_KEY = "console_pool"
 

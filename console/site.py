@@ -6,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from .scoping import current_pool, current_role, switch_pool
-from .selectors import pools_for_staff
+from tenants.selectors import pools_for_staff
 
 
 class ConsoleSite(admin.AdminSite):

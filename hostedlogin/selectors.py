@@ -1,5 +1,5 @@
 """Reads for the hosted login: the pool, the application and its connections, 404 otherwise."""
-from console.models import Application, UserPool
+from tenants.models import Application, UserPool
 from connections.selectors import connection_get_enabled_for, connections_enabled_for
 
 

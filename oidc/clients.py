@@ -1,7 +1,7 @@
 """An application seen as an OAuth client (Authlib's ClientMixin), always inside one pool."""
 from authlib.oauth2.rfc6749 import ClientMixin, scope_to_list
 
-from console.models import Application
+from tenants.models import Application
 from hostedlogin.selectors import NotFound, application_get
 
 SCOPES_SUPPORTED = ["openid", "profile", "phone"]

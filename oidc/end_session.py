@@ -10,7 +10,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from console.models import Application
+from tenants.models import Application
 
 from .keys import jwks
 

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from joserfc.jwk import RSAKey
 
-from console.models import UserPool
+from tenants.models import UserPool
 
 from .models import SigningKey
 

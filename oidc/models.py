@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import EndUser, Identity
-from console.models import Application, UserPool
+from tenants.models import Application, UserPool
 from scanlogin.fields import EncryptedTextField
 
 

@@ -16,7 +16,7 @@ from authlib.oidc.core import OpenIDCode
 from django.conf import settings
 from django.utils import timezone
 
-from console.models import Application
+from tenants.models import Application
 
 from .claims import identity_for, user_claims
 from .clients import client_for

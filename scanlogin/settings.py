@@ -43,11 +43,13 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "console",
+    # ScanLogin's apps, bottom layer first (imports point down only; see README "Architecture").
+    "tenants",
     "connections",
     "accounts",
-    "hostedlogin",
     "oidc",
+    "hostedlogin",
+    "console",
     "wechatsim",
 ]
 

@@ -27,7 +27,7 @@ def test_enable_and_disable_idempotently(request, client_fixture, application, c
 
 
 def test_lists_both_ways(api_client, application, connection, pool):
-    from console.services import application_create
+    from tenants.services import application_create
 
     unrelated, _secret = application_create(pool=pool, name="Unrelated")
     api_client.put(pair_url(application, connection))

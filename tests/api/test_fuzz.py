@@ -14,7 +14,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
-from console.models import Application
+from tenants.models import Application
 from connections.models import Connection
 from tests.fixtures.api import make_end_user
 

@@ -13,7 +13,7 @@ URL = "/api/v1/login-events"
 
 @pytest.fixture
 def events(pool, end_user, connection, application):
-    from console.services import application_create
+    from tenants.services import application_create
     from connections.services import connection_create
 
     other_app, _ = application_create(pool=pool, name="Other app")

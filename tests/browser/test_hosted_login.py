@@ -46,7 +46,7 @@ def test_try_login_popup_lands_on_the_success_page(live_server, page, login_app,
     page.fill("input[name=username]", operator.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("input[type=submit], button[type=submit]")
-    page.goto(f"{live_server.url}/console/console/application/{login_app.pk}/change/")
+    page.goto(f"{live_server.url}/console/tenants/application/{login_app.pk}/change/")
     with page.expect_popup() as popup_info:
         page.click("#try-login")
     popup = popup_info.value

@@ -2,11 +2,11 @@
 import pytest
 
 from connections.models import Connection, ConnectionApplication
-from console.models import ManagementToken, Membership
-from console.tokens import token_create
+from tenants.models import ManagementToken, Membership
+from tenants.tokens import token_create
 
 CONN = "/console/connections/connection/"
-APP = "/console/console/application/"
+APP = "/console/tenants/application/"
 
 
 def other_pool_urls(conn, app, token, membership):
@@ -24,9 +24,9 @@ def other_pool_urls(conn, app, token, membership):
         ("post", f"{APP}{app.pk}/delete/", {"post": "yes"}),
         ("post", f"{APP}{app.pk}/change/", {"name": "pwned"}),
         ("post", f"{APP}{app.pk}/rotate-secret/", {}),
-        ("get", f"/console/console/managementtoken/{token.pk}/change/", None),
-        ("post", f"/console/console/managementtoken/{token.pk}/delete/", {"post": "yes"}),
-        ("get", f"/console/console/membership/{membership.pk}/change/", None),
+        ("get", f"/console/tenants/managementtoken/{token.pk}/change/", None),
+        ("post", f"/console/tenants/managementtoken/{token.pk}/delete/", {"post": "yes"}),
+        ("get", f"/console/tenants/membership/{membership.pk}/change/", None),
         ("post", "/console/switch-pool/", {"pool": "globex"}),
     ]
 
@@ -56,7 +56,7 @@ def test_pool_a_operator_gets_404_on_every_pool_b_url(operator_console, pool_b):
         assert response.status_code != 403 or "/switch-pool/" not in url
 
 
-@pytest.mark.parametrize("url", [CONN, APP, "/console/console/membership/", "/console/console/managementtoken/", "/console/"])
+@pytest.mark.parametrize("url", [CONN, APP, "/console/tenants/membership/", "/console/tenants/managementtoken/", "/console/"])
 def test_lists_show_only_the_current_pool(admin_console, connection, application, pool_b, url):
     html = admin_console.get(url).content.decode()
     assert "Globex" not in html and "mallory" not in html and "B token" not in html

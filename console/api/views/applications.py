@@ -6,9 +6,9 @@ from rest_framework.response import Response
 from connections.models import Connection
 from connections.selectors import connection_get, is_enabled
 from connections.services import connection_disable_for, connection_enable_for
-from console.models import Application
-from console.selectors import application_get
-from console.services import application_create, application_delete, application_rotate_secret, application_update
+from tenants.models import Application
+from tenants.selectors import application_get
+from tenants.services import application_create, application_delete, application_rotate_secret, application_update
 
 from ..base import PoolAPIView
 from ..permissions import AdminOnly, HasManagementToken

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from console.models import Role, UserPool
-from console.tokens import token_create
+from tenants.models import Role, UserPool
+from tenants.tokens import token_create
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """python manage.py rotate_signing_key <pool-slug>: sign new ID tokens with a fresh key."""
 from django.core.management.base import BaseCommand, CommandError
 
-from console.models import UserPool
+from tenants.models import UserPool
 from oidc.keys import signing_key_rotate
 
 

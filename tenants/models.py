@@ -1,6 +1,8 @@
-"""Tenants (user pools), staff memberships and roles, applications, management tokens."""
-import hashlib
-import hmac
+"""Tenants (user pools), staff memberships and roles, applications, management tokens.
+
+The tables keep the names they had when these models lived in the console app (`console_*`),
+so existing databases move without copying a row.
+"""
 import secrets
 
 from django.conf import settings
@@ -9,19 +11,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from scanlogin.hashing import secret_matches, sha256_hex
+
 slug_validator = RegexValidator(
     r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
     _("Use 1–50 lowercase letters, digits and hyphens, not starting or ending with a hyphen."),
 )
-
-
-def hash_secret(secret: str) -> str:
-    """SHA-256 of a high-entropy secret (client secrets, API tokens); compared in constant time."""
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def secret_matches(secret: str, stored_hash: str) -> bool:
-    return bool(stored_hash) and hmac.compare_digest(hash_secret(secret), stored_hash)
 
 
 class Role(models.TextChoices):
@@ -44,6 +39,7 @@ class UserPool(models.Model):
 
     class Meta:
         ordering = ["name"]
+        db_table = "console_userpool"
         verbose_name = _("user pool")
         verbose_name_plural = _("user pools")
 
@@ -61,6 +57,7 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "pool"], name="membership_user_pool_unique")]
+        db_table = "console_membership"
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
 
@@ -98,6 +95,7 @@ class Application(models.Model):
 
     class Meta:
         ordering = ["name"]
+        db_table = "console_application"
         verbose_name = _("application")
         verbose_name_plural = _("applications")
 
@@ -107,7 +105,7 @@ class Application(models.Model):
     def set_new_client_secret(self) -> str:
         """Generate a new client secret, store only its hash, and return it (shown once)."""
         secret = secrets.token_urlsafe(32)
-        self.client_secret_hash = hash_secret(secret)
+        self.client_secret_hash = sha256_hex(secret)
         return secret
 
     def check_client_secret(self, secret: str) -> bool:
@@ -137,6 +135,7 @@ class ManagementToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        db_table = "console_managementtoken"
         verbose_name = _("management token")
         verbose_name_plural = _("management tokens")
 

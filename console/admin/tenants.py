@@ -11,16 +11,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from connections.admin import logo_img
+from .connections import logo_img
 from connections.selectors import connection_switches
 from oidc.selectors import callback_gaps_for_application, oidc_urls
 
-from .forms import ApplicationForm, MembershipForm
-from .models import Application, ManagementToken, Membership, Role, UserPool
-from .scoping import PoolScopedAdmin, current_pool
-from .services import application_create, application_rotate_secret, membership_set, pool_create
-from .site import console_site
-from .tokens import token_create, token_revoke
+from console.forms import ApplicationForm, MembershipForm
+from tenants.models import Application, ManagementToken, Membership, Role, UserPool
+from console.scoping import PoolScopedAdmin, current_pool
+from tenants.services import application_create, application_rotate_secret, membership_set, pool_create
+from console.site import console_site
+from tenants.tokens import token_create, token_revoke
 
 
 def adopt(obj, saved):
@@ -105,7 +105,7 @@ class ApplicationAdmin(PoolScopedAdmin):
         return super().change_view(request, object_id, form_url, extra)
 
     def _switches(self, request, app):
-        back = reverse("console:console_application_change", args=[app.pk])
+        back = reverse("console:tenants_application_change", args=[app.pk])
         return [
             {"connection": conn, "on": on, "next": back,
              "url": reverse("console:connections_connection_toggle", args=[conn.pk, app.client_id])}
@@ -115,7 +115,7 @@ class ApplicationAdmin(PoolScopedAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("<path:object_id>/rotate-secret/", view(self.rotate_secret_view), name="console_application_rotate"),
+            path("<path:object_id>/rotate-secret/", view(self.rotate_secret_view), name="tenants_application_rotate"),
         ] + super().get_urls()
 
     def rotate_secret_view(self, request, object_id):

@@ -8,7 +8,9 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ManagementToken, Role, hash_secret, secret_matches
+from scanlogin.hashing import secret_matches, sha256_hex
+
+from .models import ManagementToken, Role
 
 TOKEN_PREFIX = "slm_"
 
@@ -18,7 +20,7 @@ def token_create(*, pool, name: str, role: str = Role.OPERATOR, expires_at=None,
     """Create a token; returns the row and the plaintext token, which is never shown again."""
     prefix = secrets.token_hex(6)
     plaintext = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    token = ManagementToken(pool=pool, name=name, role=role, prefix=prefix, token_hash=hash_secret(plaintext),
+    token = ManagementToken(pool=pool, name=name, role=role, prefix=prefix, token_hash=sha256_hex(plaintext),
                             expires_at=expires_at, created_by=created_by)
     token.full_clean()
     token.save()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from console.scoping import PoolScopedAdmin
 from console.site import console_site
 
-from .models import EndUser, Identity, LoginEvent
+from accounts.models import EndUser, Identity, LoginEvent
 
 
 class ReadOnlyMixin:
