@@ -186,6 +186,8 @@ class Connection(models.Model):
         return self.wechat_credentials()[0]
 
     def is_enabled_for(self, application) -> bool:
+        """Users of the application may log in with this connection: it is enabled and switched on
+        for the application (connections.selectors.is_linked is the switch alone)."""
         return self.enabled and self.links.filter(application=application).exists()
 
 

@@ -1,8 +1,9 @@
 """An application seen as an OAuth client (Authlib's ClientMixin), always inside one pool."""
 from authlib.oauth2.rfc6749 import ClientMixin, scope_to_list
 
+from scanlogin.errors import NotFound
 from tenants.models import Application
-from hostedlogin.selectors import NotFound, application_get
+from tenants.selectors import application_get
 
 SCOPES_SUPPORTED = ["openid", "profile", "phone"]
 

@@ -10,15 +10,11 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from scanlogin.errors import NotFound, ServiceError
 from tenants.models import Application
+from tenants.selectors import application_get
 
 from .keys import jwks
-
-
-class EndSessionError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
 
 
 @dataclass
@@ -33,8 +29,15 @@ def id_token_hint_claims(pool, hint: str) -> dict:
     try:
         token = jwt.decode(hint, KeySet.import_key_set(jwks(pool)), algorithms=["RS256"])
     except (JoseError, ValueError, TypeError) as exc:
-        raise EndSessionError("invalid_id_token_hint", "The id_token_hint was not issued by this identity provider.") from exc
+        raise ServiceError("invalid_id_token_hint", 400, "The id_token_hint was not issued by this identity provider.") from exc
     return token.claims
+
+
+def _application_or_none(pool, client_id) -> Application | None:
+    try:
+        return application_get(pool=pool, client_id=client_id)
+    except NotFound:
+        return None
 
 
 def end_session_request(*, pool, params) -> EndSessionRequest:
@@ -44,12 +47,12 @@ def end_session_request(*, pool, params) -> EndSessionRequest:
     aud = (claims or {}).get("aud")
     auds = aud if isinstance(aud, list) else [aud] if aud else []
     if claims and client_id and client_id not in auds:
-        raise EndSessionError("invalid_request", "client_id does not match the id_token_hint.")
+        raise ServiceError("invalid_request", 400, "client_id does not match the id_token_hint.")
     client_id = client_id or (auds[0] if auds else "")
-    app = Application.objects.filter(pool=pool, client_id=client_id).first() if client_id else None
+    app = _application_or_none(pool, client_id)
     target = params.get("post_logout_redirect_uri") or ""
     if target and (app is None or target not in app.redirect_uris):
-        raise EndSessionError("invalid_request", "post_logout_redirect_uri is not a registered redirect URI of this client.")
+        raise ServiceError("invalid_request", 400, "post_logout_redirect_uri is not a registered redirect URI of this client.")
     if target and params.get("state"):
         target = add_params_to_uri(target, [("state", params["state"])])
     return EndSessionRequest(application=app, redirect_uri=target or None, needs_confirmation=claims is None)

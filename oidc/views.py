@@ -16,12 +16,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.sessions import get_auth_time, get_end_user, get_identity_id, logout_end_user
-from hostedlogin.selectors import NotFound, pool_get
+from scanlogin.errors import NotFound, ServiceError
+from tenants.selectors import pool_get
 
 from . import keys
 from .claims import identity_for, user_claims
 from .clients import SCOPES_SUPPORTED
-from .end_session import EndSessionError, end_session_request
+from .end_session import end_session_request
 from .selectors import oidc_urls
 from .server import AUTH_METHODS, PoolAuthorizationServer, issuer_for
 from .tokens import PoolBearerTokenValidator
@@ -34,7 +35,7 @@ def _pool_or_404(view):
     @wraps(view)
     def wrapper(request, pool, *args, **kwargs):
         try:
-            the_pool = pool_get(pool)
+            the_pool = pool_get(slug=pool)
         except NotFound:
             return _error_page(request, "pool_not_found", _("There is no identity provider at this address."), 404)
         return view(request, the_pool, *args, **kwargs)
@@ -204,7 +205,7 @@ def end_session(request, pool):
     params = _authz_params(request)
     try:
         req = end_session_request(pool=pool, params=params)
-    except EndSessionError as exc:
+    except ServiceError as exc:
         return _error_page(request, exc.code, exc.message)
     if req.needs_confirmation and request.method == "GET":
         return render(request, "oidc/logout_confirm.html", {"pool": pool, "params": params.items(), "app": req.application})

@@ -78,4 +78,3 @@ class LoginEventAdmin(PoolScopedReadOnlyAdmin):
     list_select_related = ("user", "connection", "application")
     readonly_fields = ("created_at", "pool", "outcome", "reason", "user", "connection", "application", "ip", "user_agent")
     date_hierarchy = "created_at"
-    verbose_name_plural = _("login events")

@@ -110,7 +110,7 @@ class ConnectionAdmin(PoolScopedAdmin):
         return super().add_view(request, form_url, extra)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_scoped_object(request, object_id)
+        obj = self.get_object(request, object_id)
         extra = {"app_switches": self._switches(obj), "callback_gaps": callback_gaps_for_connection(obj), **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra)
 
@@ -160,7 +160,7 @@ class ConnectionAdmin(PoolScopedAdmin):
             return HttpResponseNotAllowed(["POST"])
         if not self.has_view_permission(request):
             raise PermissionDenied
-        conn = self.get_scoped_object(request, object_id)
+        conn = self.get_object(request, object_id)
         app = application_get(pool=current_pool(request), client_id=client_id)
         try:
             if request.POST.get("enabled") == "1":

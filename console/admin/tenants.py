@@ -93,7 +93,7 @@ class ApplicationAdmin(PoolScopedAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        app = self.get_scoped_object(request, object_id)
+        app = self.get_object(request, object_id)
         extra = {
             "connection_switches": self._switches(request, app),
             "try_login_url": f"/u/{app.pool.slug}/login?app_id={app.client_id}&try=1",
@@ -121,7 +121,7 @@ class ApplicationAdmin(PoolScopedAdmin):
     def rotate_secret_view(self, request, object_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        app = self.get_scoped_object(request, object_id)
+        app = self.get_object(request, object_id)
         if not self.has_change_permission(request, app):
             raise PermissionDenied
         secret = application_rotate_secret(application=app)

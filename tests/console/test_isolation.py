@@ -52,8 +52,7 @@ def test_pool_a_admin_gets_404_on_every_pool_b_url(admin_console, pool_b, other_
 def test_pool_a_operator_gets_404_on_every_pool_b_url(operator_console, pool_b):
     for method, url, data in other_pool_urls(*pool_b):
         response = getattr(operator_console, method)(url, data or {})
-        assert response.status_code in (403, 404), (method, url, response.status_code)
-        assert response.status_code != 403 or "/switch-pool/" not in url
+        assert response.status_code == 404, (method, url, response.status_code)
 
 
 @pytest.mark.parametrize("url", [CONN, APP, "/console/tenants/membership/", "/console/tenants/managementtoken/", "/console/"])
@@ -72,7 +71,7 @@ def test_list_search_and_lookups_stay_in_the_pool(admin_console, connection, poo
 def test_autocomplete_never_returns_another_pool(admin_console, application, pool_b):
     response = admin_console.get("/console/autocomplete/", {
         "app_label": "connections", "model_name": "connectionapplication", "field_name": "application", "term": "Globex"})
-    assert response.status_code in (403, 404) or "Globex" not in response.content.decode()
+    assert response.status_code == 200 and response.json()["results"] == []
     response = admin_console.get("/console/autocomplete/", {"term": "Globex"})
     assert "Globex" not in response.content.decode()
 
@@ -95,7 +94,7 @@ def test_forged_session_pool_falls_back_to_a_member_pool(admin, pool_b):
 
 def test_delete_action_cannot_reach_another_pool(admin_console, connection, pool_b, other_connection):
     response = admin_console.post(CONN, {"action": "delete_selected", "_selected_action": [other_connection.pk], "post": "yes"})
-    assert response.status_code in (200, 302)
+    assert response.status_code == 302  # back to the list: nothing of this pool was selected
     assert Connection.objects.filter(pk=other_connection.pk).exists()
 
 
@@ -117,7 +116,7 @@ def test_staff_without_membership_sees_no_pool(db, connection):
     from tests.fixtures.console import logged_in
     client = logged_in(make_staff("nobody"))
     assert client.get(CONN).status_code == 403
-    assert client.get(f"{CONN}{connection.pk}/change/").status_code in (403, 404)
+    assert client.get(f"{CONN}{connection.pk}/change/").status_code == 404
 
 
 def test_superuser_sees_every_pool_and_can_switch(superuser, pool, other_pool, connection, other_connection):
