@@ -6,8 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tenants.models import Application, UserPool
 from scanlogin.fields import EncryptedTextField
+from tenants.models import Application, UserPool
 
 identifier_validator = RegexValidator(
     r"\A[a-z0-9-]{1,31}\Z",

@@ -25,7 +25,13 @@ from .models import LIVE_STATUSES, TicketStatus
 from .redirects import safe_next
 from .selectors import connection_for_login, connection_not_found
 from .tickets import (
-    expire_if_overdue, public_state, seconds_left, ticket_create, ticket_exchange, ticket_get_for_browser, with_expires_in,
+    expire_if_overdue,
+    public_state,
+    seconds_left,
+    ticket_create,
+    ticket_exchange,
+    ticket_get_for_browser,
+    with_expires_in,
 )
 
 POLL_INTERVAL = 0.2  # seconds between database reads when Redis is unavailable

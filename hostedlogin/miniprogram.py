@@ -6,9 +6,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from connections.wechat.errors import (
-    WeChatCodeInvalid, WeChatCredentialsInvalid, WeChatError, WeChatInvalidRequest, WeChatRateLimited, WeChatUserBlocked,
+    WeChatCodeInvalid,
+    WeChatCredentialsInvalid,
+    WeChatError,
+    WeChatInvalidRequest,
+    WeChatRateLimited,
+    WeChatUserBlocked,
 )
-
 from scanlogin.errors import ServiceError
 
 from .jsonio import error, error_response, read_json

@@ -21,7 +21,13 @@ from scanlogin.hashing import sha256_hex
 
 from .models import LoginTicket, TicketStatus
 from .tickets import (
-    exchange_window, expire_if_overdue, mask_nickname, state_error, ticket_event, ticket_lock, transition,
+    exchange_window,
+    expire_if_overdue,
+    mask_nickname,
+    state_error,
+    ticket_event,
+    ticket_lock,
+    transition,
 )
 
 SCAN_CONFIRM_WINDOW = 60  # a scan near the end of the code's life still leaves time to confirm

@@ -3,19 +3,14 @@
 Codes and tokens are stored as SHA-256 hashes only: a database dump gives nobody a usable
 credential. The signing key's private part is encrypted at rest like the AppSecret.
 """
-import hashlib
 import time
 
 from django.db import models
 from django.utils import timezone
 
 from accounts.models import EndUser, Identity
-from tenants.models import Application, UserPool
 from scanlogin.fields import EncryptedTextField
-
-
-def token_hash(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
+from tenants.models import Application, UserPool
 
 
 class SigningKey(models.Model):

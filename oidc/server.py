@@ -16,12 +16,13 @@ from authlib.oidc.core import OpenIDCode
 from django.conf import settings
 from django.utils import timezone
 
+from scanlogin.hashing import sha256_hex
 from tenants.models import Application
 
 from .claims import identity_for, user_claims
 from .clients import client_for
 from .keys import private_key, signing_key_current
-from .models import AuthorizationCode, OAuthToken, token_hash
+from .models import AuthorizationCode, OAuthToken
 from .services import authorization_code_claim, authorization_code_store
 
 AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
@@ -70,7 +71,7 @@ class RefreshGrant(RefreshTokenGrant):
     INCLUDE_NEW_REFRESH_TOKEN = True  # rotate: every refresh token works once
 
     def authenticate_refresh_token(self, refresh_token):
-        token = OAuthToken.objects.filter(pool=self.server.pool, refresh_token_hash=token_hash(refresh_token)).first()
+        token = OAuthToken.objects.filter(pool=self.server.pool, refresh_token_hash=sha256_hex(refresh_token)).first()
         if token is None or not token.refresh_usable():
             return None
         # Claim it now with one conditional UPDATE: two concurrent refreshes leave one winner.
@@ -165,8 +166,8 @@ class PoolAuthorizationServer(AuthorizationServer):
             pool=self.pool, application=request.client.application, user=request.user,
             identity_id=source.identity_id if source else None,
             authorization_code=code if code else (previous.authorization_code if previous else None),
-            access_token_hash=token_hash(token["access_token"]),
-            refresh_token_hash=token_hash(token["refresh_token"]) if token.get("refresh_token") else None,
+            access_token_hash=sha256_hex(token["access_token"]),
+            refresh_token_hash=sha256_hex(token["refresh_token"]) if token.get("refresh_token") else None,
             scope=token.get("scope", ""), issued_at=int(now.timestamp()), expires_in=token["expires_in"],
             refresh_expires_at=now + timedelta(seconds=settings.OIDC_REFRESH_TOKEN_TTL) if token.get("refresh_token") else None,
         )

@@ -6,7 +6,9 @@ from authlib.common.security import generate_token
 from django.conf import settings
 from django.utils import timezone
 
-from .models import AuthorizationCode, OAuthToken, token_hash
+from scanlogin.hashing import sha256_hex
+
+from .models import AuthorizationCode, OAuthToken
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +20,7 @@ def authorization_code_claim(*, pool, application, code: str) -> AuthorizationCo
     conditional UPDATE (so one exchange wins). A replayed code revokes what it issued."""
     if not isinstance(code, str) or not code or len(code) > 200:
         return None
-    row = AuthorizationCode.objects.select_related("user").filter(pool=pool, code_hash=token_hash(code)).first()
+    row = AuthorizationCode.objects.select_related("user").filter(pool=pool, code_hash=sha256_hex(code)).first()
     if row is None or row.application_id != application.pk:
         return None
     now = timezone.now()
@@ -40,7 +42,7 @@ def authorization_code_store(*, code: str, application, user, identity_id: int |
     """Keep a newly issued code (its hash only), living OIDC_CODE_TTL seconds."""
     return AuthorizationCode.objects.create(
         pool_id=application.pool_id, application=application, user=user, identity_id=identity_id,
-        code_hash=token_hash(code), redirect_uri=redirect_uri, scope=scope, auth_time=auth_time,
+        code_hash=sha256_hex(code), redirect_uri=redirect_uri, scope=scope, auth_time=auth_time,
         expires_at=timezone.now() + timedelta(seconds=settings.OIDC_CODE_TTL), **pkce_and_nonce,
     )
 

@@ -1,7 +1,9 @@
 """Bearer access tokens of one pool, as Authlib's resource protector sees them."""
 from authlib.oauth2.rfc6750 import BearerTokenValidator, InvalidTokenError
 
-from .models import OAuthToken, token_hash
+from scanlogin.hashing import sha256_hex
+
+from .models import OAuthToken
 
 
 class PoolBearerTokenValidator(BearerTokenValidator):
@@ -14,7 +16,7 @@ class PoolBearerTokenValidator(BearerTokenValidator):
     def authenticate_token(self, token_string):
         if not token_string or len(token_string) > 200:
             return None
-        return OAuthToken.objects.select_related("user").filter(pool=self.pool, access_token_hash=token_hash(token_string)).first()
+        return OAuthToken.objects.select_related("user").filter(pool=self.pool, access_token_hash=sha256_hex(token_string)).first()
 
     def validate_token(self, token, scopes, request):
         super().validate_token(token, scopes, request)

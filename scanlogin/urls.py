@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.static import serve
 from django.views.generic import RedirectView
+from django.views.static import serve
 
 from console.site import console_site
 

@@ -4,12 +4,10 @@ Scoped by the console's shared PoolScopedAdmin: the current pool only, 404 for a
 Block/unblock and unlink are done through the management API (accounts.services).
 """
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
-
-from console.scoping import PoolScopedAdmin
-from console.site import console_site
 
 from accounts.models import EndUser, Identity, LoginEvent
+from console.scoping import PoolScopedAdmin
+from console.site import console_site
 
 
 class ReadOnlyMixin:

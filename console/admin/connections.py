@@ -11,16 +11,15 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from console.scoping import PoolScopedAdmin, current_pool, is_pool_admin
-from tenants.selectors import application_get
-from console.site import console_site
-from oidc.selectors import callback_gaps_for_connection
-
 from connections.forms import ConnectionForm
 from connections.models import Connection, ConnectionKind
 from connections.selectors import application_switches
 from connections.services import connection_disable_for, connection_enable_for
 from connections.wizard import WECHAT_MODES
+from console.scoping import PoolScopedAdmin, current_pool, is_pool_admin
+from console.site import console_site
+from oidc.selectors import callback_gaps_for_connection
+from tenants.selectors import application_get
 
 SECRET_ROW = ("app_secret", "app_secret_status")
 

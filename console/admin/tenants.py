@@ -11,16 +11,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from .connections import logo_img
 from connections.selectors import connection_switches
-from oidc.selectors import callback_gaps_for_application, oidc_urls
-
 from console.forms import ApplicationForm, MembershipForm
-from tenants.models import Application, ManagementToken, Membership, Role, UserPool
 from console.scoping import PoolScopedAdmin, current_pool
-from tenants.services import application_create, application_rotate_secret, membership_set, pool_create
 from console.site import console_site
+from oidc.selectors import callback_gaps_for_application, oidc_urls
+from tenants.models import Application, ManagementToken, Membership, Role, UserPool
+from tenants.services import application_create, application_rotate_secret, membership_set, pool_create
 from tenants.tokens import token_create, token_revoke
+
+from .connections import logo_img
 
 
 def adopt(obj, saved):

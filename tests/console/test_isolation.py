@@ -112,8 +112,8 @@ def test_enable_switch_refuses_another_pools_application(admin_console, connecti
 
 
 def test_staff_without_membership_sees_no_pool(db, connection):
-    from tests.fixtures.core import make_staff
     from tests.fixtures.console import logged_in
+    from tests.fixtures.core import make_staff
     client = logged_in(make_staff("nobody"))
     assert client.get(CONN).status_code == 403
     assert client.get(f"{CONN}{connection.pk}/change/").status_code == 404

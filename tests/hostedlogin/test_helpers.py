@@ -4,6 +4,7 @@ import pytest
 from hostedlogin.redirects import safe_next
 from hostedlogin.tickets import mask_nickname
 
+
 @pytest.mark.parametrize("value, ok", [
     ("/u/acme/oidc/authorize?x=1", True),
     ("/u/acme/oidc/", True),

@@ -11,7 +11,12 @@ from accounts.models import LoginEvent
 from hostedlogin import tasks
 from hostedlogin.models import LoginTicket, TicketStatus, TicketTransition
 from hostedlogin.tickets import (
-    mask_nickname, public_state, ticket_create, tickets_expire_overdue, tickets_purge_finished, transition,
+    mask_nickname,
+    public_state,
+    ticket_create,
+    tickets_expire_overdue,
+    tickets_purge_finished,
+    transition,
 )
 
 pytestmark = pytest.mark.django_db

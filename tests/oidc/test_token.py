@@ -1,7 +1,6 @@
 """The token and userinfo endpoints: code exchange, ID token, single use, replay, refresh, pools."""
-from datetime import timedelta
-
 import secrets
+from datetime import timedelta
 
 import jwt as pyjwt
 import pytest

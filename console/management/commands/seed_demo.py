@@ -7,13 +7,13 @@ import os
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from tenants.models import Application, Role, UserPool
-from tenants.services import application_create, membership_set
-from scanlogin.hashing import sha256_hex
 from accounts.models import EndUser
 from accounts.services import end_user_create
 from connections.models import Connection
 from connections.services import connection_create, connection_enable_for
+from scanlogin.hashing import sha256_hex
+from tenants.models import Application, Role, UserPool
+from tenants.services import application_create, membership_set
 
 DEMO_POOL = "demo"
 DEMO_ADMIN = "admin"
