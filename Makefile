@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-miniprogram install migrate seed messages clean bench
+.PHONY: run example test test-miniprogram test-sdk install migrate seed messages clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ seed: migrate
 run: seed messages
 	PY=$(PY) bash scripts/run-dev.sh
 
+# The sample website (examples/website) on http://localhost:8002, against `make run` in another terminal.
+example: install
+	$(PY) examples/website/app.py
+
 # The whole suite, against real PostgreSQL, Redis, Chromium and Node: scripts/test-services.sh
 # brings them up (and installs what is missing when run as root) unless DATABASE_URL/REDIS_URL say where.
 test: install
@@ -34,6 +38,10 @@ test: install
 # The mini-program's node tests alone (`make test` runs them through pytest as well).
 test-miniprogram:
 	node --test miniprogram/test/
+
+# The browser SDK's type check and node tests alone (`make test` runs them through pytest as well).
+test-sdk:
+	cd sdk/js && npm ci --no-audit --no-fund && npm test
 
 bench: install
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

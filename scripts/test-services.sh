@@ -24,7 +24,8 @@ apt_install() {
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
-command -v node >/dev/null 2>&1 || need+=(nodejs npm)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 ldconfig -p 2>/dev/null | grep -q libzbar.so.0 || need+=(libzbar0)  # pyzbar decodes QR codes in tests
 if [ -z "${DATABASE_URL:-}" ]; then command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql); fi
