@@ -92,6 +92,7 @@ class LoginFlow {
       connection: (data.connection && data.connection.display_name) || '',
       ip: (data.client && data.client.ip) || '',
       userAgent: (data.client && data.client.user_agent) || '',
+      region: (data.client && data.client.region) || {},
     };
     const state = this.go('review', {
       scanToken: data.scan_token, ticket, expiresAt: this.clock.now() + expiresIn * 1000, remaining: expiresIn,

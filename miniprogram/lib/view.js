@@ -4,6 +4,7 @@
  */
 const { translate } = require('./i18n.js');
 const { summarizeUserAgent } = require('./ua.js');
+const { describeRegion } = require('./region.js');
 
 // Error kind -> the sentence shown on the error screen.
 const ERROR_TEXT = {
@@ -43,6 +44,7 @@ function ticketView(ticket, lang) {
     pool: ticket.pool,
     connection: ticket.connection,
     browser: summarizeUserAgent(ticket.userAgent, lang),
+    region: describeRegion(ticket.region, lang),
     ip: ticket.ip || translate(lang, 'unknownIp'),
   };
 }
@@ -89,7 +91,7 @@ function present(state, { lang, config }) {
     canClose: ['done', 'cancelled', 'refused', 'expired', 'error'].includes(state.screen),
     labels: {
       title: t('title'), application: t('application'), pool: t('pool'), connection: t('connection'),
-      browser: t('browser'), ip: t('ip'), warning: t('warning'),
+      browser: t('browser'), region: t('region'), ip: t('ip'), warning: t('warning'),
       confirm: state.screen === 'confirming' ? t('confirming') : t('confirm'),
       cancel: state.screen === 'cancelling' ? t('cancelling') : t('cancel'),
       retry: t('retry'), rescan: t('rescan'), close: t('close'),
