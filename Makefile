@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-miniprogram install migrate seed messages clean bench
+.PHONY: run test test-miniprogram miniprogram-deps install migrate seed messages clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,15 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The mini-program's npm dev dependencies (WeChat's miniprogram-simulate, j-component,
+# miniprogram-api-typings, TypeScript), installed from the lock file whenever it changes.
+MP_STAMP := miniprogram/node_modules/.installed
+$(MP_STAMP): miniprogram/package.json miniprogram/package-lock.json
+	npm ci --prefix miniprogram --no-audit --no-fund
+	touch $(MP_STAMP)
+
+miniprogram-deps: $(MP_STAMP)
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -26,13 +35,15 @@ seed: migrate
 run: seed messages
 	PY=$(PY) bash scripts/run-dev.sh
 
-test: install
+test: install miniprogram-deps
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The mini-program's node tests alone (`make test` runs them through pytest as well).
-test-miniprogram:
+# The mini-program's checks alone (`make test` runs them through pytest as well): node tests,
+# page rendering with miniprogram-simulate, and the type check against miniprogram-api-typings.
+test-miniprogram: miniprogram-deps
 	node --test miniprogram/test/
+	cd miniprogram && node node_modules/typescript/bin/tsc -p jsconfig.json
 
 bench: install
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
