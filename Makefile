@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-miniprogram miniprogram-deps install migrate seed messages clean bench
+.PHONY: run example test test-miniprogram miniprogram-deps test-sdk install migrate seed messages clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ seed: migrate
 run: seed messages
 	PY=$(PY) bash scripts/run-dev.sh
 
+# The sample website (examples/website) on http://localhost:8002, against `make run` in another terminal.
+example: install
+	$(PY) examples/website/app.py
+
 test: install miniprogram-deps
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -44,6 +48,10 @@ test: install miniprogram-deps
 test-miniprogram: miniprogram-deps
 	node --test miniprogram/test/
 	cd miniprogram && node node_modules/typescript/bin/tsc -p jsconfig.json
+
+# The browser SDK's type check and node tests alone (`make test` runs them through pytest as well).
+test-sdk:
+	cd sdk/js && npm ci --no-audit --no-fund && npm test
 
 bench: install
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
