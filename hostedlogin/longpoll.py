@@ -43,12 +43,14 @@ import time
 import weakref
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections
 
 from . import notify
+from .models import LoginTicket
+from .tickets import public_state, seconds_left
 
 log = logging.getLogger(__name__)
 SUBSCRIBER_NAME = "scanlogin-notify"  # CLIENT SETNAME of the subscriber connection (seen in CLIENT LIST)
@@ -85,15 +87,19 @@ def _call_and_release(fn, args):
 
 
 async def read(fn, *args):
-    """fn(*args) on the long-poll reader threads (at most LONGPOLL_DB_THREADS at once per process)."""
+    """fn(*args) on the long-poll reader threads (at most LONGPOLL_DB_THREADS at once per process).
+
+    LONGPOLL_DB_THREADS = 0 reads on the request's own thread instead, as Django's async ORM does
+    (the test suite's non-transactional tests need it: their data lives in the test thread's
+    open transaction); a server should not: every waiter would then keep a thread of its own.
+    """
+    if _setting("LONGPOLL_DB_THREADS", 4) == 0:
+        return await sync_to_async(fn, thread_sensitive=True)(*args)
     return await asyncio.get_running_loop().run_in_executor(_reader(), _call_and_release, fn, args)
 
 
 def ticket_states(keys: list[str]) -> dict[str, dict]:
     """The public states of many tickets, LONGPOLL_FALLBACK_BATCH keys per query."""
-    from .models import LoginTicket
-    from .tickets import public_state
-
     out, size = {}, _setting("LONGPOLL_FALLBACK_BATCH", 500)
     for i in range(0, len(keys), size):
         for ticket in LoginTicket.objects.filter(key__in=keys[i:i + size]).only(
@@ -105,12 +111,15 @@ def ticket_states(keys: list[str]) -> dict[str, dict]:
 # ---------------------------------------------------------------------------------------------
 # One waiting request
 class Watch:
-    """A registered waiter for one ticket; `async with`-free: use `with hub.watch(key) as w`."""
+    """A registered waiter for one ticket: `with longpoll.watch(key) as w:` then `await w.load(...)`.
 
-    __slots__ = ("hub", "key", "epoch", "needs_read", "pending", "event", "via")
+    `passive` watches (a status request with wait=0) only read: the poller never reads for them.
+    """
 
-    def __init__(self, hub: "Hub", key: str):
-        self.hub, self.key = hub, key
+    __slots__ = ("hub", "key", "passive", "epoch", "needs_read", "pending", "event", "via")
+
+    def __init__(self, hub: "Hub", key: str, passive: bool = False):
+        self.hub, self.key, self.passive = hub, key, passive
         self.epoch = hub.epoch if hub.up else None  # covered by push only within this epoch
         self.needs_read = False
         self.pending: dict | None = None  # the newest state delivered and not yet taken
@@ -129,15 +138,26 @@ class Watch:
             self.pending, self.via = state, via
             self.event.set()
 
-    def cached(self, pool: str, bhash: str) -> dict | None:
-        return self.hub.cache_get(self.key, pool, bhash) if self.epoch is not None else None
+    async def load(self, pool: str, bhash: str, fn, *args) -> dict | None:
+        """The ticket's state for this browser: the kept state if the subscription vouches for it,
+        else fn(*args) on the reader threads (None: not this browser's ticket → 404).
 
-    def remember(self, pool: str, bhash: str, state: dict) -> dict:
-        """Keep a state read after registration (newer pushed state wins); returns the newer one."""
+        A read that ran wholly inside one subscription epoch is complete: every later change will
+        be pushed, so the waiter is covered and the state is kept for the browser's next poll.
+        """
+        hub = self.hub
+        state = hub.cache_get(self.key, pool, bhash)
+        if state is not None:
+            return state
+        up, epoch = hub.up, hub.epoch
+        state = await read(fn, *args)
+        if state is None:
+            return None
         if self.pending is not None and rank(self.pending) > rank(state):
-            state = self.pending
-        if self.epoch is not None and self.epoch == self.hub.epoch and self.hub.up:
-            self.hub.cache_put(self.key, pool, bhash, state)
+            state = self.pending  # a change pushed while we read
+        if up and hub.up and hub.epoch == epoch:
+            self.epoch, self.needs_read = epoch, False
+            hub.cache_put(self.key, pool, bhash, state)
         return state
 
     async def next_state(self, timeout: float) -> dict | None:
@@ -167,10 +187,6 @@ class Watch:
         return state
 
 
-def seconds_left(state: dict) -> float:
-    return (datetime.fromisoformat(state["expires_at"]) - datetime.now(timezone.utc)).total_seconds()
-
-
 # ---------------------------------------------------------------------------------------------
 # The hub of one event loop
 class Hub:
@@ -187,9 +203,9 @@ class Hub:
         self._tasks: list[asyncio.Task] = []
 
     # waiters -------------------------------------------------------------------------------
-    def watch(self, key: str) -> Watch:
+    def watch(self, key: str, passive: bool = False) -> Watch:
         self._start()
-        w = Watch(self, key)
+        w = Watch(self, key, passive)
         self.watches.setdefault(key, set()).add(w)
         if self._idle and not self.covered(w):
             self._wake.set()
@@ -206,7 +222,8 @@ class Hub:
         return sum(len(group) for group in self.watches.values())
 
     def covered(self, w: Watch) -> bool:
-        return self.up and w.epoch == self.epoch and not w.needs_read
+        """True when every change of w's ticket will be pushed to it (or it never waits)."""
+        return w.passive or (self.up and w.epoch == self.epoch and not w.needs_read)
 
     # the state cache -----------------------------------------------------------------------
     def cache_get(self, key: str, pool: str, bhash: str) -> dict | None:
@@ -398,8 +415,8 @@ def hub() -> Hub:
     return h
 
 
-def watch(key: str) -> Watch:
-    return hub().watch(key)
+def watch(key: str, passive: bool = False) -> Watch:
+    return hub().watch(key, passive)
 
 
 def waiter_count() -> int:

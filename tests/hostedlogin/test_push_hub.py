@@ -11,7 +11,7 @@ import asyncio
 import pytest
 from django.db import connections
 
-from hostedlogin import longpoll, notify
+from hostedlogin import longpoll
 from hostedlogin.models import TicketStatus
 from hostedlogin.tickets import ticket_create, transition
 from tests.private_redis import private_redis  # noqa: F401  (fixture)
@@ -20,10 +20,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def redis_notify(private_redis, settings, monkeypatch):  # noqa: F811
+def redis_notify(private_redis, settings):  # noqa: F811
+    settings.LONGPOLL_DB_THREADS = 4  # the production reader threads
     """Publishing and subscribing both go to the private server."""
     settings.REDIS_URL = private_redis.url
-    monkeypatch.setattr(notify, "_sync_client", None)
     return private_redis
 
 
@@ -53,6 +53,10 @@ async def until(predicate, what, timeout=20.0):
         await asyncio.sleep(0.02)
 
 
+def one_state(key):
+    return longpoll.ticket_states([key])[key]
+
+
 async def read_state(key):
     return (await longpoll.read(longpoll.ticket_states, [key]))[key]
 
@@ -64,7 +68,7 @@ def test_many_waiters_share_one_redis_connection(redis_notify, make_tickets):
         hub = longpoll.Hub(redis_notify.url)
         watches = [hub.watch(t.key) for t in tickets]
         await until(lambda: hub.up, "the hub subscribed")
-        states = [w.remember("acme", "b" * 64, await read_state(w.key)) for w in watches]
+        states = [await w.load("acme", "b" * 64, one_state, w.key) for w in watches]
         await until(lambda: all(hub.covered(w) for w in watches), "every waiter is covered by push")
         subscribers = [c for c in redis_notify.clients() if c.get("psub") != "0" or c.get("sub") != "0"]
         assert len(subscribers) == 1 and subscribers[0]["name"] == longpoll.SUBSCRIBER_NAME and subscribers[0]["psub"] == "1"
@@ -142,7 +146,7 @@ def test_a_burst_of_new_waiters_leaves_the_existing_ones_on_push(redis_notify, m
 
         async def arrive(t):  # a new browser: register, then read its ticket
             w = hub.watch(t.key)
-            w.remember("acme", "b" * 64, await read_state(t.key))
+            await w.load("acme", "b" * 64, one_state, t.key)
             return w
 
         burst = await asyncio.gather(*(arrive(t) for t in newcomers))
@@ -163,6 +167,7 @@ def test_a_burst_of_new_waiters_leaves_the_existing_ones_on_push(redis_notify, m
 def test_without_redis_one_poller_reads_all_waiters_in_batches(settings, make_tickets):
     settings.LONGPOLL_FALLBACK_INTERVAL = 0.2
     settings.LONGPOLL_FALLBACK_BATCH = 50
+    settings.LONGPOLL_DB_THREADS = 4
     tickets = make_tickets(120)
 
     async def scenario():
