@@ -275,8 +275,13 @@ class Hub:
         self.up = False
 
     def _route(self, channel: bytes, data: bytes) -> None:
-        key = channel.decode()[len(notify.CHANNEL_PREFIX):]
-        state = json.loads(data)
+        key = channel.decode(errors="replace")[len(notify.CHANNEL_PREFIX):]
+        try:
+            state = json.loads(data)
+            rank(state)
+        except (ValueError, TypeError, KeyError):
+            log.warning("ignored a malformed ticket notification")  # another publisher: not a reason to drop the subscription
+            return
         published = state.pop("_at", None)
         self._cache_update(key, state)
         group = self.watches.get(key)

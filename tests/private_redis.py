@@ -76,3 +76,12 @@ def private_redis():
     server = PrivateRedis(free_port()).start()
     yield server
     server.kill()
+
+
+@pytest.fixture
+def redis_notify(private_redis, settings):  # noqa: F811
+    """Ticket notifications (publishing and the hub's subscription) on the private server, and the
+    long-poll's production reader threads (the suite's default reads on the test's thread)."""
+    settings.REDIS_URL = private_redis.url
+    settings.LONGPOLL_DB_THREADS = 4
+    return private_redis

@@ -238,6 +238,7 @@ async def waiters_phase(spec, *, mode):
     after, a1 = meters.snapshot(), answers[0]
     idle = Meters.rates(before, after)
     redis = await meters.redis_clients() if mode != "outage" else None
+    repoll = await repoll_cost(spec, meters, mine) if mode == "longpoll" else None
     started = {}
     b0, sbefore = answers[0], meters.snapshot()
     failures = await run_scans(phone, sample, spec.get("scan_rate", 20), started)
@@ -264,7 +265,27 @@ async def waiters_phase(spec, *, mode):
         "idle": idle, "idle_requests_per_s": round((a1 - a0) / idle["seconds"], 1),
         "scan_window": during_scans, "scan_window_requests_per_s": round((b1 - b0) / during_scans["seconds"], 1),
         "wanted_requests_per_s": round(n / 0.8, 1) if mode == "polling" else None, "redis_clients": redis,
+        "repoll": repoll,
     }
+
+
+async def repoll_cost(spec, meters, tickets, count=1000, conc=20):
+    """What a browser's next long-poll costs once its wait ran out: `count` re-polls of waiting
+    browsers' tickets (wait=0, on connections of their own), server CPU and transactions each."""
+    sample, port = (tickets * (1 + count // len(tickets)))[:count], spec["port"]
+    queue = list(sample)
+    before = meters.snapshot()
+
+    async def worker():
+        conn = Conn("127.0.0.1", port)
+        while queue:
+            t = queue.pop()
+            await conn.request("GET", f"{TICKETS}/{t['key']}?since=pending", cookies={"sl_browser": t["cookie"]})
+        conn.close()
+
+    await asyncio.gather(*(worker() for _ in range(conc)))
+    r = Meters.rates(before, meters.snapshot())
+    return {"cpu_ms_each": round(1000 * r["cpu_s"] / count, 2), "xacts_each": round(r["xacts_per_s"] * r["seconds"] / count, 2)}
 
 
 async def phase_logins(spec):

@@ -174,18 +174,22 @@ class Stack:
             self.redis.stop(signal.SIGKILL)
             self.redis = None
 
-    def start_web(self, workers: int) -> None:
+    def start_web(self, workers: int, settings_module: str | None = None) -> None:
         args = [PY, "-m", "uvicorn", "scanlogin.asgi:application", "--host", "127.0.0.1", "--port", str(self.web_port),
                 "--workers", str(workers), "--no-access-log", "--backlog", "16384", "--log-level", "warning",
                 "--lifespan", "off", "--timeout-keep-alive", "60", *os.environ.get("BENCH_UVICORN_ARGS", "").split()]
-        self.web = Proc("web", args, self.web_env(), self.workdir / "web.log")
+        env = self.web_env()
+        if settings_module:
+            env["DJANGO_SETTINGS_MODULE"] = settings_module
+            env["PYTHONPATH"] = str(ROOT / "bench/lib") + ":" + env["PYTHONPATH"]
+        self.web = Proc("web", args, env, self.workdir / "web.log")
         self.workers = workers
         wait_port(self.web_port, proc=self.web.popen, timeout=60)
         time.sleep(1.0 if workers > 1 else 0.2)  # let every worker import the app and accept
 
-    def restart_web(self, workers: int) -> None:
+    def restart_web(self, workers: int, settings_module: str | None = None) -> None:
         self.web.stop()
-        self.start_web(workers)
+        self.start_web(workers, settings_module)
 
     def stop(self) -> None:
         for proc in (self.web, self.sim, self.redis):

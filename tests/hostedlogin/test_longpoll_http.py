@@ -17,16 +17,9 @@ from hostedlogin import api, longpoll
 from hostedlogin.models import LoginTicket, TicketStatus
 from hostedlogin.tickets import transition
 from tests.fixtures.scanflow import Browser
-from tests.private_redis import free_port, private_redis  # noqa: F401  (fixture)
+from tests.private_redis import free_port, private_redis, redis_notify  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def redis_notify(private_redis, settings):  # noqa: F811
-    settings.LONGPOLL_DB_THREADS = 4  # the production reader threads
-    settings.REDIS_URL = private_redis.url
-    return private_redis
 
 
 @pytest.fixture

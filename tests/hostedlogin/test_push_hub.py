@@ -14,17 +14,9 @@ from django.db import connections
 from hostedlogin import longpoll
 from hostedlogin.models import TicketStatus
 from hostedlogin.tickets import ticket_create, transition
-from tests.private_redis import private_redis  # noqa: F401  (fixture)
+from tests.private_redis import private_redis, redis_notify  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def redis_notify(private_redis, settings):  # noqa: F811
-    settings.LONGPOLL_DB_THREADS = 4  # the production reader threads
-    """Publishing and subscribing both go to the private server."""
-    settings.REDIS_URL = private_redis.url
-    return private_redis
 
 
 @pytest.fixture
