@@ -164,7 +164,8 @@ class Watch:
         """The next state pushed or polled for this ticket, or None after `timeout` seconds."""
         if self.pending is None:
             try:
-                await asyncio.wait_for(self.event.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await self.event.wait()
             except TimeoutError:
                 return None
         state, self.pending = self.pending, None
@@ -298,10 +299,12 @@ class Hub:
 
         delay, failures = _setting("LONGPOLL_RECONNECT_MIN", 0.5), 0
         while True:
+            _stop_if_cancelled()
             client = aioredis.Redis.from_url(self.url, socket_connect_timeout=1.0, client_name=SUBSCRIBER_NAME)
             pubsub = client.pubsub()
             try:
-                await asyncio.wait_for(self._subscribe(pubsub), 3.0)
+                async with asyncio.timeout(3.0):
+                    await self._subscribe(pubsub)
                 self._went_up()
                 if failures:
                     log.warning("ticket notifications back after %d failed attempts; waiters return to push", failures)
@@ -332,6 +335,7 @@ class Hub:
         every, dead_after = 1.0, _setting("LONGPOLL_REDIS_DEAD_AFTER", 3.0)
         heard = pinged = loop.time()
         while True:
+            _stop_if_cancelled()
             msg = await pubsub.get_message(timeout=every)
             now = loop.time()
             if msg is not None:
@@ -342,11 +346,13 @@ class Hub:
                 raise TimeoutError("Redis did not answer")
             if now - pinged >= every and now - heard >= every:
                 pinged = now
-                await asyncio.wait_for(pubsub.ping(), dead_after)
+                async with asyncio.timeout(dead_after):
+                    await pubsub.ping()
 
     async def _poll_forever(self) -> None:
         failures = 0
         while True:
+            _stop_if_cancelled()
             due = [w for group in self.watches.values() for w in group if not self.covered(w)]
             if not due:
                 self._idle = True
@@ -392,17 +398,24 @@ class Hub:
     async def _sleep(self, seconds: float) -> None:
         """Sleep, woken early when the subscription comes back (its resync read is due at once)."""
         try:
-            await asyncio.wait_for(self._wake.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await self._wake.wait()
         except TimeoutError:
             pass
 
 
 async def _quietly(awaitable) -> None:
     try:
-        await asyncio.wait_for(awaitable, 1.0)
-    except BaseException as exc:  # closing a dead connection may fail in any way; cancellation passes
-        if isinstance(exc, asyncio.CancelledError):
-            raise
+        async with asyncio.timeout(1.0):
+            await awaitable
+    except Exception:  # closing a dead connection may fail in any way; cancellation passes
+        pass
+
+
+def _stop_if_cancelled() -> None:
+    """Re-raise a cancellation a library swallowed: the hub's tasks must end with their loop."""
+    if asyncio.current_task().cancelling():
+        raise asyncio.CancelledError()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,11 +2,13 @@
 
 Outage tests must never stop or reconfigure the shared Redis; they stop this one.
 """
+import asyncio
 import shutil
 import signal
 import socket
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -85,3 +87,10 @@ def redis_notify(private_redis, settings):  # noqa: F811
     settings.REDIS_URL = private_redis.url
     settings.LONGPOLL_DB_THREADS = 4
     return private_redis
+
+
+def run_loop(coro):
+    """asyncio.run(coro) in a thread of its own: once browser tests ran, Playwright's loop runs in
+    the main thread, and a loop of our own (as a server worker has) must not share it."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()

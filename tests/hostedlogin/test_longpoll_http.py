@@ -17,7 +17,7 @@ from hostedlogin import api, longpoll
 from hostedlogin.models import LoginTicket, TicketStatus
 from hostedlogin.tickets import transition
 from tests.fixtures.scanflow import Browser
-from tests.private_redis import free_port, private_redis, redis_notify  # noqa: F401  (fixtures)
+from tests.private_redis import free_port, private_redis, redis_notify, run_loop  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -99,7 +99,7 @@ def test_many_waiting_browsers_share_one_redis_connection(server, redis_notify, 
         assert {(status, body["status"]) for status, body in answers} == {(200, "scanned")}
         assert len([c for c in redis_notify.clients() if c.get("psub") != "0"]) == 1
 
-    asyncio.run(scenario())
+    run_loop(scenario())
 
 
 def test_a_change_between_the_views_read_and_its_wait_reaches_the_browser(server, pool, login_app, monkeypatch):
@@ -118,7 +118,7 @@ def test_a_change_between_the_views_read_and_its_wait_reaches_the_browser(server
         await until_subscribed(server, pool, cookie)
         return await get(server, url(pool, ticket.key, wait=20), cookie)
 
-    status, body = asyncio.run(scenario())
+    status, body = run_loop(scenario())
     assert status == 200 and body["status"] == "scanned"
 
 
@@ -140,5 +140,5 @@ def test_a_repoll_is_answered_from_the_subscription_not_the_database(server, poo
         assert moved["status"] == "scanned" and moved["scanned_by"]["nickname"] == "W**"
         assert longpoll.stats()["cache_hits"] == hits + 2  # the pushed change kept the state current
 
-    asyncio.run(scenario())
+    run_loop(scenario())
     assert LoginTicket.objects.get(pk=ticket.pk).status == TicketStatus.SCANNED

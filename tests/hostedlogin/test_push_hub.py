@@ -14,7 +14,7 @@ from django.db import connections
 from hostedlogin import longpoll
 from hostedlogin.models import TicketStatus
 from hostedlogin.tickets import ticket_create, transition
-from tests.private_redis import private_redis, redis_notify  # noqa: F401  (fixtures)
+from tests.private_redis import private_redis, redis_notify, run_loop  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -73,7 +73,7 @@ def test_many_waiters_share_one_redis_connection(redis_notify, make_tickets):
         assert len([c for c in redis_notify.clients() if c.get("name") == longpoll.SUBSCRIBER_NAME]) == 1
         await hub_close(hub)
 
-    asyncio.run(scenario())
+    run_loop(scenario())
 
 
 def test_a_change_published_between_the_read_and_the_wait_is_not_lost(redis_notify, make_tickets):
@@ -91,7 +91,7 @@ def test_a_change_published_between_the_read_and_the_wait_is_not_lost(redis_noti
         assert answer["status"] == "scanned" and w.via == "push"
         await hub_close(hub)
 
-    asyncio.run(scenario())
+    run_loop(scenario())
 
 
 def test_a_waiter_whose_redis_dies_polls_and_then_returns_to_push(redis_notify, make_tickets, settings):
@@ -123,7 +123,7 @@ def test_a_waiter_whose_redis_dies_polls_and_then_returns_to_push(redis_notify, 
             assert hub.stats["subscriptions"] == 2 and hub.stats["subscription_losses"] == 1
         await hub_close(hub)
 
-    asyncio.run(scenario())
+    run_loop(scenario())
 
 
 def test_a_burst_of_new_waiters_leaves_the_existing_ones_on_push(redis_notify, make_tickets):
@@ -153,7 +153,7 @@ def test_a_burst_of_new_waiters_leaves_the_existing_ones_on_push(redis_notify, m
         assert hub.waiter_count() == len(existing) + len(burst)
         await hub_close(hub)
 
-    asyncio.run(scenario())
+    run_loop(scenario())
 
 
 def test_without_redis_one_poller_reads_all_waiters_in_batches(settings, make_tickets):
@@ -177,7 +177,7 @@ def test_without_redis_one_poller_reads_all_waiters_in_batches(settings, make_ti
             task.cancel()
         await hub_close(hub)
 
-    asyncio.run(scenario())
+    run_loop(scenario())
 
 
 async def hub_close(hub):
