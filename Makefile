@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run example test test-miniprogram miniprogram-deps test-sdk install migrate seed messages clean bench
+.PHONY: run example test test-suite test-miniprogram miniprogram-deps test-sdk install migrate seed messages clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,12 @@ run: seed messages
 example: install
 	$(PY) examples/website/app.py
 
-test: install miniprogram-deps
-	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
+# The whole suite, against real PostgreSQL, Redis, Chromium and Node: scripts/test-services.sh
+# brings them up (and installs what is missing when run as root) unless DATABASE_URL/REDIS_URL say where.
+test: install
+	bash scripts/test-services.sh $(MAKE) --no-print-directory test-suite
+
+test-suite: install miniprogram-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The mini-program's checks alone (`make test` runs them through pytest as well): node tests,

@@ -45,5 +45,5 @@ def test_dockerfile_builds_a_non_root_slim_image_serving_asgi():
 def test_pool_switch_from_an_object_page_lands_on_its_list():
     from console.site import _changelist_of
     assert _changelist_of("/console/connections/connection/7/change/?x=1") == "/console/connections/connection/"
-    assert _changelist_of("/console/console/application/") == "/console/console/application/"
+    assert _changelist_of("/console/tenants/application/") == "/console/tenants/application/"
     assert _changelist_of("/console/") == "/console/"
