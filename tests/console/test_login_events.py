@@ -26,17 +26,17 @@ def test_the_region_is_stored_when_the_event_is_written(events):
     assert (public.region, local.region, unknown.region) == (SHENZHEN, {"local": True}, {})
 
 
-def test_the_list_shows_the_region_beside_the_ip(operator_console, events):
+def test_the_list_shows_the_region_under_the_ip(operator_console, events):
     page = operator_console.get(EVENTS, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert re.search(r'class="column-origin">\s*<div class="text"><span>Region</span>', page)
-    assert page.index("column-origin") < page.index("column-ip")  # the region column comes before the IP
-    assert "中国 广东 深圳" in page and "113.116.0.1" in page
-    assert "Local network" in page and "192.168.1.20" in page
+    assert re.search(r'class="sortable column-ip_origin">\s*<div class="text"><a [^>]*>IP and region</a>', page)
+    assert re.search(r'113\.116\.0\.1<div class="sl-muted">中国 广东 深圳</div>', page)
+    assert re.search(r'192\.168\.1\.20<div class="sl-muted">Local network</div>', page)
+    assert re.search(r'field-ip_origin[^>]*>—<div class="sl-muted">—</div>', page)  # no IP, no region
 
 
 def test_the_list_in_chinese_says_local_network_in_chinese(operator_console, events):
     page = operator_console.get(EVENTS, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert re.search(r'class="column-origin">\s*<div class="text"><span>地区</span>', page)
+    assert re.search(r'column-ip_origin">\s*<div class="text"><a [^>]*>IP 与地区</a>', page)
     assert "本地网络" in page and "Local network" not in page
 
 
