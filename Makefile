@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-miniprogram install migrate seed messages clean bench
+.PHONY: run test test-miniprogram install migrate seed messages clean bench image-test
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: install
 # The mini-program's node tests alone (`make test` runs them through pytest as well).
 test-miniprogram:
 	node --test miniprogram/test/
+
+# The production image built and run for real (Docker engine, offline base): see the README.
+image-test: install
+	$(PY) scripts/image_test.py
 
 bench: install
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
