@@ -137,8 +137,9 @@ def apt_install(packages: list[str]) -> None:
         raise Fail(f"missing {' '.join(packages)}: install them (apt-get install {' '.join(packages)}) or run as root")
     say(f"installing {' '.join(packages)} (Debian)")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    run(["apt-get", "update", "-qq"], timeout=300, env=env)
-    run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], timeout=600, env=env)
+    wait_for_lock = ["-o", "DPkg::Lock::Timeout=180"]
+    run(["apt-get", *wait_for_lock, "update", "-qq"], timeout=300, env=env)
+    run(["apt-get", *wait_for_lock, "install", "-y", "-qq", *packages], timeout=600, env=env)
 
 
 def client_version(docker: str) -> tuple[int, ...]:
@@ -503,7 +504,7 @@ def project_packages() -> list[str]:
 
 def check_every_app(compose: Compose) -> None:
     packages = project_packages()
-    code = "import importlib, sys\nfor name in sys.argv[1:]: importlib.import_module(name)\nprint(len(sys.argv) - 1)"
+    code = "import importlib, sys\nfor name in sys.argv[1:]: importlib.import_module(name)"
     run([compose.docker, "exec", compose.container("web"), "python", "-c", code, *packages])
     run([compose.docker, "exec", compose.container("web"), "python", "manage.py", "check", "--deploy", "--fail-level", "ERROR"])
     say(f"the image holds and loads every package of the project: {', '.join(packages)}")
