@@ -35,6 +35,7 @@ echo "image-base: debootstrap $SUITE from $MIRROR"
 debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates \
   "$SUITE" "$ROOT" "$MIRROR" >"$ROOT.log" 2>&1 || { tail -20 "$ROOT.log" >&2; die "debootstrap failed (log above)"; }
 rm -f "$ROOT.log"
+echo "image-base: root filesystem in ${SECONDS}s; applying $SUITE-updates and $SUITE-security"
 
 # Point the image's apt at the same mirror with updates and security, and take those updates now.
 cat >"$ROOT/etc/apt/sources.list" <<SOURCES
@@ -64,4 +65,4 @@ tar -C "$ROOT" --numeric-owner -c . | "$DOCKER" import \
   --change 'CMD ["python3"]' \
   --message "Debian $SUITE minbase with Python 3.11 from $MIRROR" \
   - "$TAG" >/dev/null
-echo "image-base: built $TAG ($("$DOCKER" image inspect -f '{{.Size}}' "$TAG" | awk '{printf "%.0f MB", $1/1e6}'))"
+echo "image-base: built $TAG in ${SECONDS}s ($("$DOCKER" image inspect -f '{{.Size}}' "$TAG" | awk '{printf "%.0f MB", $1/1e6}'))"
