@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-miniprogram install migrate seed messages clean bench image-test
+.PHONY: run example test test-miniprogram test-sdk install migrate seed messages clean bench image-test
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ seed: migrate
 run: seed messages
 	PY=$(PY) bash scripts/run-dev.sh
 
+# The sample website (examples/website) on http://localhost:8002, against `make run` in another terminal.
+example: install
+	$(PY) examples/website/app.py
+
 test: install
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -33,6 +37,10 @@ test: install
 # The mini-program's node tests alone (`make test` runs them through pytest as well).
 test-miniprogram:
 	node --test miniprogram/test/
+
+# The browser SDK's type check and node tests alone (`make test` runs them through pytest as well).
+test-sdk:
+	cd sdk/js && npm ci --no-audit --no-fund && npm test
 
 # The production image built and run for real (Docker engine, offline base): see the README.
 image-test: install
