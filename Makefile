@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run example test test-miniprogram test-sdk install migrate seed messages clean bench image-test
+.PHONY: run example test test-suite test-miniprogram miniprogram-deps test-sdk install migrate seed messages clean bench image-test
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,15 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The mini-program's npm dev dependencies (WeChat's miniprogram-simulate, j-component,
+# miniprogram-api-typings, TypeScript), installed from the lock file whenever it changes.
+MP_STAMP := miniprogram/node_modules/.installed
+$(MP_STAMP): miniprogram/package.json miniprogram/package-lock.json
+	npm ci --prefix miniprogram --no-audit --no-fund
+	touch $(MP_STAMP)
+
+miniprogram-deps: $(MP_STAMP)
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -30,13 +39,19 @@ run: seed messages
 example: install
 	$(PY) examples/website/app.py
 
+# The whole suite, against real PostgreSQL, Redis, Chromium and Node: scripts/test-services.sh
+# brings them up (and installs what is missing when run as root) unless DATABASE_URL/REDIS_URL say where.
 test: install
-	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
+	bash scripts/test-services.sh $(MAKE) --no-print-directory test-suite
+
+test-suite: install miniprogram-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The mini-program's node tests alone (`make test` runs them through pytest as well).
-test-miniprogram:
+# The mini-program's checks alone (`make test` runs them through pytest as well): node tests,
+# page rendering with miniprogram-simulate, and the type check against miniprogram-api-typings.
+test-miniprogram: miniprogram-deps
 	node --test miniprogram/test/
+	cd miniprogram && node node_modules/typescript/bin/tsc -p jsconfig.json
 
 # The browser SDK's type check and node tests alone (`make test` runs them through pytest as well).
 test-sdk:

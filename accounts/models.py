@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from console.models import Application, UserPool
 from connections.models import Connection
+from tenants.models import Application, UserPool
 
 
 class EndUser(models.Model):

@@ -1,5 +1,7 @@
 """Pool-scoped reads of end users, identities and login events."""
-from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from scanlogin.errors import NotFound
 
 from .models import EndUser, Identity, LoginEvent
 
@@ -16,14 +18,14 @@ def end_users_for_pool(*, pool, phone: str | None = None, blocked: bool | None =
 def end_user_get(*, pool, sub) -> EndUser:
     user = EndUser.objects.filter(pool=pool, sub=sub).first()
     if user is None:
-        raise Http404("No such user.")
+        raise NotFound("user_not_found", _("No such user."))
     return user
 
 
 def identity_get(*, user: EndUser, identity_id: int) -> Identity:
     identity = Identity.objects.filter(pool_id=user.pool_id, user=user, pk=identity_id).first()
     if identity is None:
-        raise Http404("No such identity.")
+        raise NotFound("identity_not_found", _("No such identity."))
     return identity
 
 

@@ -78,8 +78,8 @@ def make_fixture(n):
 
     from connections.models import Connection
     from connections.services import connection_create, connection_enable_for
-    from console.models import Application, UserPool
-    from console.services import application_create
+    from tenants.models import Application, UserPool
+    from tenants.services import application_create
     from hostedlogin.models import LoginTicket, TicketStatus
     from hostedlogin.tickets import ticket_create
 

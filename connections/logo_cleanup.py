@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from console.models import Application
+from tenants.models import Application
 
 from .models import Connection
 

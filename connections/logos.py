@@ -31,10 +31,6 @@ def process_logo(upload) -> ContentFile:
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.png")
 
 
-# The management API's name for the same check.
-validate_and_reencode_logo = process_logo
-
-
 def _read_capped(upload) -> bytes:
     limit = settings.LOGO_MAX_BYTES
     if upload.size is not None and upload.size > limit:

@@ -6,8 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from console.models import Application, UserPool
 from scanlogin.fields import EncryptedTextField
+from tenants.models import Application, UserPool
 
 identifier_validator = RegexValidator(
     r"\A[a-z0-9-]{1,31}\Z",
@@ -186,6 +186,8 @@ class Connection(models.Model):
         return self.wechat_credentials()[0]
 
     def is_enabled_for(self, application) -> bool:
+        """Users of the application may log in with this connection: it is enabled and switched on
+        for the application (connections.selectors.is_linked is the switch alone)."""
         return self.enabled and self.links.filter(application=application).exists()
 
 

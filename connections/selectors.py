@@ -1,5 +1,7 @@
 """Pool-scoped reads of connections."""
-from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from scanlogin.errors import NotFound
 
 from .models import Connection, ConnectionApplication
 
@@ -7,7 +9,7 @@ from .models import Connection, ConnectionApplication
 def connection_get(*, pool, identifier: str) -> Connection:
     conn = Connection.objects.filter(pool=pool, identifier=identifier).first()
     if conn is None:
-        raise Http404("No such connection.")
+        raise NotFound("connection_not_found", _("No such connection."))
     return conn
 
 
@@ -26,13 +28,15 @@ def applications_enabled_for(connection):
     return connection.applications.filter(pool_id=connection.pool_id).order_by("name")
 
 
-def is_enabled(*, connection, application) -> bool:
+def is_linked(*, connection, application) -> bool:
+    """The connection is switched on for the application (whether or not the connection itself is
+    enabled; a login also needs that: Connection.is_enabled_for)."""
     return ConnectionApplication.objects.filter(connection=connection, application=application).exists()
 
 
 def application_switches(connection) -> list[tuple]:
     """Every application of the connection's pool, each with whether the connection is enabled for it."""
-    from console.models import Application
+    from tenants.models import Application
 
     enabled = set(connection.links.values_list("application_id", flat=True))
     apps = Application.objects.filter(pool_id=connection.pool_id).order_by("name")

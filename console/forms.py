@@ -5,8 +5,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from connections.forms import LogoInput, clean_logo_field
-
-from .models import ClientType, Application, Membership
+from tenants.models import Application, ClientType, Membership
 
 
 class RedirectUrisField(forms.CharField):

@@ -11,8 +11,8 @@ from django.http import Http404, HttpResponse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role, UserPool
-from .selectors import pool_get_for_staff, pools_for_staff, role_for_staff
+from tenants.models import Role, UserPool
+from tenants.selectors import pool_get_for_staff, pools_for_staff, role_for_staff
 
 SESSION_KEY = "console_pool"
 
@@ -94,9 +94,13 @@ class PoolScopedAdmin(admin.ModelAdmin):
             return qs.filter(pool=current_pool(request))
         return qs
 
-    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
-        # Django redirects to the index with a message; another pool's object must look absent.
-        raise Http404("No such object in this pool.")
+    def get_object(self, request, object_id, from_field=None):
+        # Before any permission check (Django checks roles first and answers 403 even for an id
+        # that is not there): another pool's object must look absent to everyone, 404.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("No such object in this pool.")
+        return obj
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -116,12 +120,6 @@ class PoolScopedAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         extra = {"title": capfirst(self.opts.verbose_name_plural), **(extra_context or {})}
         return super().changelist_view(request, extra)
-
-    def get_scoped_object(self, request, object_id):
-        obj = self.get_object(request, object_id)
-        if obj is None:
-            raise Http404("No such object in this pool.")
-        return obj
 
 
 def export_csv_response(queryset, fields: list[str], filename: str) -> HttpResponse:

@@ -8,35 +8,37 @@ from django.core.cache import cache
 from django.db import connection as db_connection
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.services import end_user_mark_login
-from accounts.sessions import login_end_user
 from connections.qrcode import render_login_code
 from connections.wechat.errors import WeChatError
+from scanlogin.errors import NotFound, ServiceError
+from tenants.selectors import application_get, pool_get
 
 from . import notify
 from .browser import browser_hash, ensure_browser_secret, own_ticket, set_browser_cookie
-from .jsonio import ApiError, error, read_json
+from .completion import login_complete
+from .jsonio import error, error_response, read_json
 from .miniprogram import wechat_error_response
 from .models import LIVE_STATUSES, TicketStatus
-from .redirects import after_login_redirect, safe_next
-from .selectors import NotFound, application_get, connection_for_login, pool_get
-from .tickets import TicketError, expire_if_overdue, public_state, ticket_create, ticket_exchange, ticket_get_for_browser, with_expires_in
+from .redirects import safe_next
+from .selectors import connection_for_login, connection_not_found
+from .tickets import (
+    expire_if_overdue,
+    public_state,
+    seconds_left,
+    ticket_create,
+    ticket_exchange,
+    ticket_get_for_browser,
+    with_expires_in,
+)
 
-NOT_FOUND_MESSAGES = {
-    "pool_not_found": _("No such user pool."),
-    "application_not_found": _("No such application."),
-    "connection_not_found": _("This login method is not available for this application."),
-    "ticket_not_found": _("No such login request."),
-}
 POLL_INTERVAL = 0.2  # seconds between database reads when Redis is unavailable
 
 
-def _not_found(code: str) -> JsonResponse:
-    return error(code, 404, NOT_FOUND_MESSAGES[code])
+def _ticket_not_found() -> JsonResponse:
+    return error_response(NotFound("ticket_not_found", _("No such login request.")))
 
 
 def client_ip(request) -> str | None:
@@ -52,13 +54,14 @@ def tickets_create(request, pool):
     """POST /u/<pool>/api/qr-tickets {"app_id", "connection", "try"?, "next"?} → 201 a pending ticket."""
     try:
         data = read_json(request, {"app_id": (str, 64, True), "connection": (str, 31, True), "try": (bool, 0, False), "next": (str, 2000, False)})
-        the_pool = pool_get(pool)
+        the_pool = pool_get(slug=pool)
         app = application_get(pool=the_pool, client_id=data["app_id"])
         conn = connection_for_login(application=app, identifier=data["connection"])
-    except ApiError as exc:
-        return error(exc.code, exc.status, exc.message)
     except NotFound as exc:
-        return _not_found("connection_not_found" if exc.code == "pool_not_found" else exc.code)
+        # An unknown pool answers like a connection that is not there (the contract's 404).
+        return error_response(connection_not_found() if exc.code == "pool_not_found" else exc)
+    except ServiceError as exc:
+        return error_response(exc)
     ticket = ticket_create(
         pool=the_pool, application=app, connection=conn, browser_hash=ensure_browser_secret(request),
         ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""), try_mode=bool(data.get("try")),
@@ -100,16 +103,10 @@ async def _read(pool: str, key: str, bhash: str) -> dict | None:
 
 
 def _wait_arg(request) -> float:
-    try:
-        return float(min(30, max(0, int(request.GET.get("wait") or 0))))
-    except ValueError:
-        raise ApiError("invalid_field", 400, _("wait must be a whole number of seconds from 0 to 30.")) from None
-
-
-def _seconds_left(state: dict) -> float:
-    from datetime import datetime
-
-    return (datetime.fromisoformat(state["expires_at"]) - timezone.now()).total_seconds()
+    raw = request.GET.get("wait") or "0"
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > 30:
+        raise ServiceError("invalid_field", 400, _("wait must be a whole number of seconds from 0 to 30."))
+    return float(raw)
 
 
 @require_GET
@@ -123,13 +120,13 @@ async def ticket_status(request, pool, ticket):
     """
     try:
         wait = _wait_arg(request)
-    except ApiError as exc:
-        return error(exc.code, exc.status, exc.message)
+    except ServiceError as exc:
+        return error_response(exc)
     since, bhash = request.GET.get("since", ""), browser_hash(request)
     async with notify.Subscription(ticket, enabled=wait > 0) as sub:
         state = await _read(pool, ticket, bhash)
         if state is None:
-            return _not_found("ticket_not_found")
+            return _ticket_not_found()
         if wait and state["status"] == since and state["status"] in LIVE_STATUSES:
             state = await _wait_for_change(sub, state, since, wait, pool, ticket, bhash)
     return JsonResponse(with_expires_in(state))
@@ -139,7 +136,7 @@ async def _wait_for_change(sub, state, since, wait, pool, key, bhash) -> dict:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     while (remaining := deadline - loop.time()) > 0:
-        until_expiry = _seconds_left(state)
+        until_expiry = seconds_left(state)
         if until_expiry <= 0:
             return await _read(pool, key, bhash) or state
         step = min(remaining, until_expiry + 0.05)
@@ -160,7 +157,7 @@ def ticket_qrcode(request, pool, ticket):
     """GET .../qrcode.png: the code to scan, drawn once per ticket and cached for its lifetime."""
     t = own_ticket(request, pool, ticket)
     if t is None:
-        return _not_found("ticket_not_found")
+        return _ticket_not_found()
     if t.effective_status() not in LIVE_STATUSES:
         return error("ticket_expired", 410, _("This QR code has expired."))
     cache_key = f"hostedlogin:qrcode:{t.key}"
@@ -170,7 +167,7 @@ def ticket_qrcode(request, pool, ticket):
             png = render_login_code(connection=t.connection, scene=t.scene)
         except WeChatError as exc:
             return wechat_error_response(exc)
-        cache.set(cache_key, png, timeout=max(1, int(_seconds_left(public_state(t)))) + 60)
+        cache.set(cache_key, png, timeout=max(1, int(seconds_left(public_state(t)))) + 60)
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "private, max-age=300"
     return response
@@ -181,14 +178,12 @@ def ticket_exchange_view(request, pool, ticket):
     """POST .../exchange: consume a confirmed ticket once → an end-user session and where to go."""
     t = own_ticket(request, pool, ticket)
     if t is None:
-        return _not_found("ticket_not_found")
+        return _ticket_not_found()
     try:
         ticket_exchange(ticket=t)
-    except TicketError as exc:
-        return error(exc.code, exc.status, exc.message)
+    except ServiceError as exc:
+        return error_response(exc)
     if t.status == TicketStatus.CONFIRMED and t.bind_pending:
         return JsonResponse({"status": "bind_required", "redirect_to": _ticket_url("bind", pool, t.key)})
-    user = t.user
-    login_end_user(request, user, identity=t.identity)
-    end_user_mark_login(user)
-    return JsonResponse({"status": TicketStatus.CONSUMED, "redirect_to": after_login_redirect(request=request, ticket=t, user=user)})
+    return JsonResponse({"status": TicketStatus.CONSUMED,
+                         "redirect_to": login_complete(request, ticket=t, user=t.user, identity=t.identity)})

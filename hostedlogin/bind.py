@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import LoginOutcome
 from accounts.pipeline import BindRefused, LoginContext, Refused, Resolution, resume_bind, resume_create
 from accounts.services import end_user_authenticate
+from scanlogin.errors import NotFound
 
 from .models import LoginTicket, TicketStatus
-from .phone import _event, _lock
-from .tickets import TicketError, expire_if_overdue, state_error, transition
+from .tickets import expire_if_overdue, state_error, ticket_event, ticket_lock, transition
 
 MAX_BIND_ATTEMPTS = 5
 
@@ -28,9 +28,9 @@ BIND_MESSAGES = {
 
 
 def bind_pending_ticket(ticket: LoginTicket | None) -> LoginTicket:
-    """The ticket if a bind step may run on it now; else the documented TicketError."""
+    """The ticket if a bind step may run on it now; else the documented ServiceError."""
     if ticket is None:
-        raise TicketError("ticket_not_found", 404, _("No such login request."))
+        raise NotFound("ticket_not_found", _("No such login request."))
     expire_if_overdue(ticket)
     if ticket.status != TicketStatus.CONFIRMED or not ticket.bind_pending:
         raise state_error(ticket, wanted=TicketStatus.CONFIRMED)
@@ -45,19 +45,19 @@ def _context(ticket: LoginTicket) -> LoginContext:
 def _finish(ticket: LoginTicket, run) -> Resolution:
     """Lock the paused ticket, run the resume step, consume the ticket; refusals reject it."""
     with transaction.atomic():
-        if not _lock(ticket, status=TicketStatus.CONFIRMED, bind_pending=True):
+        if not ticket_lock(ticket, status=TicketStatus.CONFIRMED, bind_pending=True):
             ticket.refresh_from_db()
             raise state_error(ticket, wanted=TicketStatus.CONFIRMED)
         try:
             res = run(_context(ticket))
         except Refused as exc:
             transition(ticket, old=TicketStatus.CONFIRMED, new=TicketStatus.REJECTED, actor="browser", reason=exc.reason)
-            _event(ticket, LoginOutcome.REFUSED, reason=exc.reason)
+            ticket_event(ticket, LoginOutcome.REFUSED, reason=exc.reason)
             refusal = exc.reason
         else:
             transition(ticket, old=TicketStatus.CONFIRMED, new=TicketStatus.CONSUMED, actor="browser", where={"bind_pending": True},
                        bind_pending=False, user=res.user, identity=res.identity, outcome=res.outcome)
-            _event(ticket, res.outcome, user=res.user)
+            ticket_event(ticket, res.outcome, user=res.user)
             return res
     raise BindRefused(refusal)
 
@@ -67,7 +67,7 @@ def _wrong_password(ticket: LoginTicket) -> None:
     ticket.refresh_from_db(fields=["bind_attempts"])
     if ticket.bind_attempts >= MAX_BIND_ATTEMPTS:
         transition(ticket, old=TicketStatus.CONFIRMED, new=TicketStatus.REJECTED, actor="browser", reason="too_many_attempts")
-        _event(ticket, LoginOutcome.REFUSED, reason="too_many_attempts")
+        ticket_event(ticket, LoginOutcome.REFUSED, reason="too_many_attempts")
         raise BindRefused("too_many_attempts")
     raise BindRefused("invalid_credentials")
 

@@ -4,10 +4,11 @@ A ticket answers only to the browser holding the secret it was created with, so 
 guessed ticket id is useless elsewhere (another browser gets 404). The cookie is read without
 touching the database, which keeps the long-poll free of session queries.
 """
-import hashlib
 import secrets
 
 from django.conf import settings
+
+from scanlogin.hashing import sha256_hex
 
 from .tickets import ticket_get_for_browser
 
@@ -22,7 +23,7 @@ def _valid(value: str | None) -> bool:
 def browser_hash(request) -> str:
     """SHA-256 of this browser's secret, or "" when it has none."""
     value = request.COOKIES.get(COOKIE)
-    return hashlib.sha256(value.encode()).hexdigest() if _valid(value) else ""
+    return sha256_hex(value) if _valid(value) else ""
 
 
 def own_ticket(request, pool_slug: str, key: str):
@@ -37,7 +38,7 @@ def ensure_browser_secret(request) -> str:
         return current
     value = getattr(request, "_new_browser_secret", None) or secrets.token_urlsafe(32)
     request._new_browser_secret = value
-    return hashlib.sha256(value.encode()).hexdigest()
+    return sha256_hex(value)
 
 
 def set_browser_cookie(request, response):

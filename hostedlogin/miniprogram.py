@@ -1,6 +1,4 @@
 """The mini-program's API (/api/miniprogram/scan|confirm|cancel): thin JSON views over hostedlogin/phone.py."""
-import re
-
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,12 +6,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from connections.wechat.errors import (
-    WeChatCodeInvalid, WeChatCredentialsInvalid, WeChatError, WeChatInvalidRequest, WeChatRateLimited, WeChatUserBlocked,
+    WeChatCodeInvalid,
+    WeChatCredentialsInvalid,
+    WeChatError,
+    WeChatInvalidRequest,
+    WeChatRateLimited,
+    WeChatUserBlocked,
 )
+from scanlogin.errors import ServiceError
 
-from .jsonio import ApiError, error, read_json
+from .jsonio import error, error_response, read_json
 from .phone import ticket_cancel, ticket_confirm, ticket_scan
-from .tickets import TicketError
 
 WECHAT_ERRORS = [  # (class, HTTP status, stable code, message); the first match wins
     (WeChatCodeInvalid, 400, "wechat_code_invalid", _("The WeChat code is invalid, expired or already used.")),
@@ -36,25 +39,10 @@ def wechat_error_response(exc: WeChatError) -> JsonResponse:
 def _run(request, fields, action):
     try:
         return action(read_json(request, fields))
-    except ApiError as exc:
-        return error(exc.code, exc.status, exc.message)
-    except TicketError as exc:
-        return error(exc.code, exc.status, exc.message)
+    except ServiceError as exc:
+        return error_response(exc)
     except WeChatError as exc:
         return wechat_error_response(exc)
-
-
-_BROWSERS = [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
-_SYSTEMS = [("Windows", "Windows"), ("Mac OS X", "macOS"), ("Android", "Android"), ("iPhone", "iOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux")]
-
-
-def describe_user_agent(ua: str) -> str:
-    """A short, recognisable description of the browser ("Chrome on Windows") for the phone."""
-    browser = next((name for token, name in _BROWSERS if token in ua), "")
-    system = next((name for token, name in _SYSTEMS if token in ua), "")
-    if browser and system:
-        return f"{browser} on {system}"
-    return browser or system or re.sub(r"\s+", " ", ua)[:60]
 
 
 def _scan_answer(ticket, token) -> JsonResponse:
@@ -64,7 +52,8 @@ def _scan_answer(ticket, token) -> JsonResponse:
         "app": {"name": ticket.application.name},
         "pool": {"name": ticket.pool.name},
         "connection": {"display_name": ticket.connection.display_name},
-        "client": {"ip": ticket.ip or "", "user_agent": describe_user_agent(ticket.user_agent)},
+        # The raw User-Agent: the mini-program names the browser in the phone's language.
+        "client": {"ip": ticket.ip or "", "user_agent": ticket.user_agent},
     })
 
 
@@ -80,13 +69,19 @@ def scan(request):
 @require_POST
 def confirm(request):
     """{scan_token, phone_code} → confirmed, or 403 login_only / user_blocked (ticket rejected)."""
-    return _run(request, {"scan_token": (str, 128, True), "phone_code": (str, 256, True)},
-                lambda d: ticket_confirm(scan_token=d["scan_token"], phone_code=d["phone_code"]) and JsonResponse({"status": "confirmed"}))
+    def run(data):
+        ticket_confirm(scan_token=data["scan_token"], phone_code=data["phone_code"])
+        return JsonResponse({"status": "confirmed"})
+
+    return _run(request, {"scan_token": (str, 128, True), "phone_code": (str, 256, True)}, run)
 
 
 @csrf_exempt
 @require_POST
 def cancel(request):
     """{scan_token} → cancelled."""
-    return _run(request, {"scan_token": (str, 128, True)},
-                lambda d: ticket_cancel(scan_token=d["scan_token"]) and JsonResponse({"status": "cancelled"}))
+    def run(data):
+        ticket_cancel(scan_token=data["scan_token"])
+        return JsonResponse({"status": "cancelled"})
+
+    return _run(request, {"scan_token": (str, 128, True)}, run)

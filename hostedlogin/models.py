@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import EndUser, Identity
 from connections.models import Connection
-from console.models import Application, UserPool
+from tenants.models import Application, UserPool
 
 
 def new_ticket_key() -> str:

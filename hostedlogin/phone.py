@@ -4,7 +4,6 @@ WeChat is called outside any transaction; the ticket is then moved by a compare-
 a lost race writes nothing. WeChat errors (connections.wechat.errors) propagate to the view,
 which maps them to the contract's error codes.
 """
-import hashlib
 import secrets
 from contextlib import contextmanager
 from datetime import timedelta
@@ -15,12 +14,21 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Identity, LoginOutcome
 from accounts.pipeline import BindRequired, LoginContext, Refused, resolve
-from accounts.services import login_event_record
 from connections.wechat.client import client_for_connection
 from connections.wechat.errors import WeChatError
+from scanlogin.errors import NotFound, ServiceError
+from scanlogin.hashing import sha256_hex
 
 from .models import LoginTicket, TicketStatus
-from .tickets import TicketError, exchange_window, expire_if_overdue, mask_nickname, state_error, transition
+from .tickets import (
+    exchange_window,
+    expire_if_overdue,
+    mask_nickname,
+    state_error,
+    ticket_event,
+    ticket_lock,
+    transition,
+)
 
 SCAN_CONFIRM_WINDOW = 60  # a scan near the end of the code's life still leaves time to confirm
 BIND_WINDOW = 300  # typing a password to bind an existing account takes longer than a click
@@ -31,12 +39,8 @@ REFUSAL_MESSAGES = {
 }
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _not_found() -> TicketError:
-    return TicketError("ticket_not_found", 404, _("No such login request."))
+def _not_found() -> NotFound:
+    return NotFound("ticket_not_found", _("No such login request."))
 
 
 def _live(ticket: LoginTicket | None, wanted: str) -> LoginTicket:
@@ -51,7 +55,7 @@ def _live(ticket: LoginTicket | None, wanted: str) -> LoginTicket:
 def _by_scan_token(scan_token: str) -> LoginTicket | None:
     if not scan_token:
         return None
-    return LoginTicket.objects.select_related("connection", "application", "pool").filter(scan_token_hash=_hash(scan_token)).first()
+    return LoginTicket.objects.select_related("connection", "application", "pool").filter(scan_token_hash=sha256_hex(scan_token)).first()
 
 
 def _scanned_profile(ticket: LoginTicket, app_id: str, openid: str) -> tuple[str, str]:
@@ -75,7 +79,7 @@ def ticket_scan(*, scene: str, code: str) -> tuple[LoginTicket, str]:
     expires_at = max(ticket.expires_at, timezone.now() + timedelta(seconds=SCAN_CONFIRM_WINDOW))
     if not transition(ticket, old=TicketStatus.PENDING, new=TicketStatus.SCANNED, actor="phone",
                       wechat_app_id=app_id, openid=session.openid, unionid=session.unionid or "",
-                      scan_token_hash=_hash(token), scanned_nickname=nickname, scanned_avatar=avatar, expires_at=expires_at):
+                      scan_token_hash=sha256_hex(token), scanned_nickname=nickname, scanned_avatar=avatar, expires_at=expires_at):
         ticket.refresh_from_db()
         expire_if_overdue(ticket)
         raise state_error(ticket, wanted=TicketStatus.PENDING)
@@ -88,13 +92,8 @@ def ticket_cancel(*, scan_token: str) -> LoginTicket:
     if not transition(ticket, old=TicketStatus.SCANNED, new=TicketStatus.CANCELLED, actor="phone", reason="user_cancelled"):
         ticket.refresh_from_db()
         raise state_error(ticket, wanted=TicketStatus.SCANNED)
-    _event(ticket, LoginOutcome.CANCELLED, reason="user_cancelled")
+    ticket_event(ticket, LoginOutcome.CANCELLED, reason="user_cancelled")
     return ticket
-
-
-def _event(ticket: LoginTicket, outcome: str, *, user=None, reason: str = ""):
-    return login_event_record(pool=ticket.pool, connection=ticket.connection, application=ticket.application, user=user,
-                              outcome=outcome, reason=reason, ip=ticket.ip, user_agent=ticket.user_agent)
 
 
 @contextmanager
@@ -103,7 +102,7 @@ def _failure_logged(ticket: LoginTicket):
     try:
         yield
     except WeChatError as exc:
-        _event(ticket, LoginOutcome.FAILED, reason=f"{type(exc).__name__}:{getattr(exc, 'errcode', '')}"[:64])
+        ticket_event(ticket, LoginOutcome.FAILED, reason=f"{type(exc).__name__}:{getattr(exc, 'errcode', '')}"[:64])
         raise
 
 
@@ -119,7 +118,7 @@ def ticket_confirm(*, scan_token: str, phone_code: str) -> LoginTicket:
 
     The ticket row is locked with its expected state first, so of two racing confirms exactly
     one runs the pipeline; the other finds the ticket no longer scanned and writes nothing.
-    Raises TicketError (403 login_only / user_blocked after the ticket is rejected).
+    Raises ServiceError (403 login_only / user_blocked after the ticket is rejected).
     """
     ticket = _live(_by_scan_token(scan_token), TicketStatus.SCANNED)
     with _failure_logged(ticket):
@@ -128,20 +127,14 @@ def ticket_confirm(*, scan_token: str, phone_code: str) -> LoginTicket:
                        app_id=ticket.wechat_app_id, openid=ticket.openid, unionid=ticket.unionid, phone=phone)
     refusal = None
     with transaction.atomic():
-        if not _lock(ticket, status=TicketStatus.SCANNED):
+        if not ticket_lock(ticket, status=TicketStatus.SCANNED):
             ticket.refresh_from_db()
             expire_if_overdue(ticket)
             raise state_error(ticket, wanted=TicketStatus.SCANNED)
         refusal = _confirm_locked(ticket, ctx, phone)
     if refusal:
-        raise TicketError(refusal, 403, REFUSAL_MESSAGES.get(refusal, _("This login was refused.")))
+        raise ServiceError(refusal, 403, REFUSAL_MESSAGES.get(refusal, _("This login was refused.")))
     return ticket
-
-
-def _lock(ticket: LoginTicket, **where) -> bool:
-    """Lock the ticket row if it is still as expected (and not overdue); False if the race is lost."""
-    qs = LoginTicket.objects.select_for_update().filter(pk=ticket.pk, expires_at__gt=timezone.now(), **where)
-    return bool(list(qs.values_list("pk", flat=True)))
 
 
 def _confirm_locked(ticket: LoginTicket, ctx: LoginContext, phone: str) -> str | None:
@@ -151,14 +144,14 @@ def _confirm_locked(ticket: LoginTicket, ctx: LoginContext, phone: str) -> str |
         res = resolve(ctx)
     except Refused as exc:
         transition(ticket, old=TicketStatus.SCANNED, new=TicketStatus.REJECTED, actor="phone", reason=exc.reason, phone=phone)
-        _event(ticket, LoginOutcome.REFUSED, reason=exc.reason)
+        ticket_event(ticket, LoginOutcome.REFUSED, reason=exc.reason)
         return exc.reason
     except BindRequired:
         transition(ticket, old=TicketStatus.SCANNED, new=TicketStatus.CONFIRMED, actor="phone", reason="bind_required",
                    phone=phone, bind_pending=True, outcome=LoginOutcome.BIND_REQUIRED, expires_at=now + timedelta(seconds=BIND_WINDOW))
-        _event(ticket, LoginOutcome.BIND_REQUIRED)
+        ticket_event(ticket, LoginOutcome.BIND_REQUIRED)
         return None
     transition(ticket, old=TicketStatus.SCANNED, new=TicketStatus.CONFIRMED, actor="phone", phone=phone,
                user=res.user, identity=res.identity, outcome=res.outcome, expires_at=now + timedelta(seconds=exchange_window()))
-    _event(ticket, res.outcome, user=res.user)
+    ticket_event(ticket, res.outcome, user=res.user)
     return None

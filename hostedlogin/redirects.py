@@ -11,7 +11,7 @@ from authlib.common.urls import add_params_to_uri
 from django.urls import reverse
 from django.utils import timezone
 
-from hostedlogin.oidc.services import callback_code_issue
+from oidc.services import callback_code_issue
 
 _UNSAFE = re.compile(r"[\x00-\x20\\]|/\.\.?(/|$)|%2e|%2f|%5c", re.IGNORECASE)
 

@@ -4,14 +4,10 @@ Both are idempotent (they act on whatever is overdue or old at run time), so a r
 lost database connection is safe.
 """
 from celery import shared_task
-from django.db import DatabaseError
 
-from connections.logo_cleanup import logo_files_purge_orphans
+from scanlogin.celery import RETRY
 
-from .oidc.services import oidc_purge_stale
 from .tickets import tickets_expire_overdue, tickets_purge_finished
-
-RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": True, "retry_backoff_max": 60, "max_retries": 5}
 
 
 @shared_task(ignore_result=True, **RETRY)
@@ -22,6 +18,5 @@ def expire_overdue_tickets() -> int:
 
 @shared_task(ignore_result=True, **RETRY)
 def purge_finished_tickets() -> int:
-    """Delete finished tickets older than QR_TICKET_RETENTION seconds, stale OIDC codes and tokens,
-    and logo files nothing references any more."""
-    return tickets_purge_finished() + oidc_purge_stale() + logo_files_purge_orphans()
+    """Delete finished tickets (and their audit rows) older than QR_TICKET_RETENTION seconds."""
+    return tickets_purge_finished()

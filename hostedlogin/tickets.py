@@ -6,7 +6,7 @@ one winner. Each successful transition writes a TicketTransition row and, after 
 publishes the ticket's public state (hostedlogin/notify.py).
 """
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -14,17 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LoginEvent, LoginOutcome
+from accounts.services import login_event_record
+from scanlogin.errors import ServiceError
 
 from . import notify
 from .models import FINISHED_STATUSES, LIVE_STATUSES, LoginTicket, TicketStatus, TicketTransition
-
-
-class TicketError(Exception):
-    """A refused ticket operation with a stable error code and HTTP status."""
-
-    def __init__(self, code: str, status: int, message: str):
-        super().__init__(message)
-        self.code, self.status, self.message = code, status, str(message)
 
 
 def ttl() -> int:
@@ -73,17 +67,15 @@ def public_state(ticket: LoginTicket, now=None) -> dict:
     return state
 
 
+def seconds_left(state: dict, now=None) -> float:
+    """Seconds until the ticket of a public state (as answered or published) expires; negative once overdue."""
+    return (datetime.fromisoformat(state["expires_at"]) - (now or timezone.now())).total_seconds()
+
+
 def with_expires_in(state: dict, now=None) -> dict:
     """Add the seconds left (0 once finished) to a public state, at answer time."""
-    now = now or timezone.now()
-    if state["status"] in LIVE_STATUSES:
-        from datetime import datetime
-
-        left = (datetime.fromisoformat(state["expires_at"]) - now).total_seconds()
-        state = {**state, "expires_in": max(0, math.ceil(left))}
-    else:
-        state = {**state, "expires_in": 0}
-    return state
+    left = math.ceil(seconds_left(state, now)) if state["status"] in LIVE_STATUSES else 0
+    return {**state, "expires_in": max(0, left)}
 
 
 def _after_commit_publish(states: list[dict]) -> None:
@@ -110,24 +102,62 @@ def transition(ticket: LoginTicket, *, old: str, new: str, actor: str, reason: s
     return True
 
 
+def ticket_lock(ticket: LoginTicket, **where) -> bool:
+    """Lock the ticket row (in the caller's transaction) if it is still as expected and not overdue;
+    False if the race is lost. Used where a transition needs work in between (running the pipeline)."""
+    qs = LoginTicket.objects.select_for_update().filter(pk=ticket.pk, expires_at__gt=timezone.now(), **where)
+    return bool(list(qs.values_list("pk", flat=True)))
+
+
+def ticket_event(ticket: LoginTicket, outcome: str, *, user=None, reason: str = ""):
+    """Write the login event of an outcome reached through this ticket (who, where from, which app)."""
+    return login_event_record(pool=ticket.pool, connection=ticket.connection, application=ticket.application, user=user,
+                              outcome=outcome, reason=reason, ip=ticket.ip, user_agent=ticket.user_agent)
+
+
 def expire_if_overdue(ticket: LoginTicket, *, actor: str = "reader") -> bool:
-    """Mark one overdue live ticket expired now (a read must never show it live)."""
+    """Mark one overdue live ticket expired now (a read must never show it live); reloads it."""
     if not ticket.is_overdue():
         return False
+    expired = _expire_batch(LoginTicket.objects.filter(pk=ticket.pk), batch_size=1, actor=actor)
+    ticket.refresh_from_db()
+    return bool(expired)
+
+
+def tickets_expire_overdue(*, batch_size: int = 500, actor: str = "sweeper") -> int:
+    """Expire every overdue live ticket, a batch at a time; returns how many expired."""
+    total = 0
+    while expired := _expire_batch(LoginTicket.objects.all(), batch_size=batch_size, actor=actor):
+        total += expired
+        if expired < batch_size:
+            break
+    return total
+
+
+def _expire_batch(tickets, *, batch_size: int, actor: str) -> int:
+    """Expire up to batch_size overdue live tickets of the queryset; the one place expiry is written.
+
+    One locking SELECT (skipping rows another transaction holds, e.g. a confirm in progress),
+    ONE UPDATE for the whole batch, one INSERT of the audit rows, one INSERT of login events,
+    and the new states published after commit; no per-row loop.
+    """
     now = timezone.now()
-    old = ticket.status
     with transaction.atomic():
-        updated = LoginTicket.objects.filter(pk=ticket.pk, status=old, expires_at__lte=now).update(
-            status=TicketStatus.EXPIRED, updated_at=now
+        batch = list(
+            tickets.select_for_update(skip_locked=True)
+            .filter(status__in=LIVE_STATUSES, expires_at__lte=now)
+            .only("pk", "key", "status", "pool_id", "connection_id", "application_id", "user_id", "ip", "user_agent", "expires_at")
+            .order_by("pk")[:batch_size]
         )
-        if updated:
-            TicketTransition.objects.create(ticket_id=ticket.pk, old=old, new=TicketStatus.EXPIRED, actor=actor, at=now)
-            _expired_events([ticket], now)
-            ticket.status, ticket.updated_at = TicketStatus.EXPIRED, now
-            _after_commit_publish([public_state(ticket, now)])
-    if not updated:
-        ticket.refresh_from_db()
-    return bool(updated)
+        if not batch:
+            return 0
+        LoginTicket.objects.filter(pk__in=[t.pk for t in batch]).update(status=TicketStatus.EXPIRED, updated_at=now)
+        TicketTransition.objects.bulk_create(
+            [TicketTransition(ticket_id=t.pk, old=t.status, new=TicketStatus.EXPIRED, actor=actor, at=now) for t in batch]
+        )
+        _expired_events(batch, now)
+        _after_commit_publish([{"ticket": t.key, "status": TicketStatus.EXPIRED, "expires_at": t.expires_at.isoformat()} for t in batch])
+    return len(batch)
 
 
 def _expired_events(tickets, now) -> None:
@@ -137,37 +167,6 @@ def _expired_events(tickets, now) -> None:
                    outcome=LoginOutcome.EXPIRED, reason="ticket_expired", ip=t.ip, user_agent=t.user_agent, created_at=now)
         for t in tickets if t.status in (TicketStatus.SCANNED, TicketStatus.CONFIRMED)
     ])
-
-
-def tickets_expire_overdue(*, batch_size: int = 500, actor: str = "sweeper") -> int:
-    """Expire every overdue live ticket, a batch at a time; returns how many expired.
-
-    Per batch: one locking SELECT (skipping rows another transaction holds), ONE UPDATE for the
-    whole batch, one INSERT of the audit rows, one INSERT of login events; no per-row loop.
-    """
-    total = 0
-    while True:
-        now = timezone.now()
-        with transaction.atomic():
-            batch = list(
-                LoginTicket.objects.select_for_update(skip_locked=True)
-                .filter(status__in=LIVE_STATUSES, expires_at__lte=now)
-                .only("pk", "key", "status", "pool_id", "connection_id", "application_id", "user_id", "ip", "user_agent", "expires_at")
-                .order_by("pk")[:batch_size]
-            )
-            if not batch:
-                return total
-            LoginTicket.objects.filter(pk__in=[t.pk for t in batch], status__in=LIVE_STATUSES, expires_at__lte=now).update(
-                status=TicketStatus.EXPIRED, updated_at=now
-            )
-            TicketTransition.objects.bulk_create(
-                [TicketTransition(ticket_id=t.pk, old=t.status, new=TicketStatus.EXPIRED, actor=actor, at=now) for t in batch]
-            )
-            _expired_events(batch, now)
-            _after_commit_publish([{"ticket": t.key, "status": TicketStatus.EXPIRED, "expires_at": t.expires_at.isoformat()} for t in batch])
-        total += len(batch)
-        if len(batch) < batch_size:
-            return total
 
 
 def tickets_purge_finished(*, retention_seconds: int | None = None, batch_size: int = 1000) -> int:
@@ -188,7 +187,7 @@ def tickets_purge_finished(*, retention_seconds: int | None = None, batch_size: 
         total += len(ids)
 
 
-def state_error(ticket: LoginTicket, *, wanted: str) -> TicketError:
+def state_error(ticket: LoginTicket, *, wanted: str) -> ServiceError:
     """The documented error for a ticket that is not in the `wanted` state (read fresh).
 
     wanted=pending (scan): 410 ticket_expired | 409 ticket_already_scanned.
@@ -198,22 +197,22 @@ def state_error(ticket: LoginTicket, *, wanted: str) -> TicketError:
     """
     status = ticket.effective_status()
     if status == TicketStatus.EXPIRED:
-        return TicketError("ticket_expired", 410, _("This QR code has expired."))
+        return ServiceError("ticket_expired", 410, _("This QR code has expired."))
     if wanted == TicketStatus.PENDING:
-        return TicketError("ticket_already_scanned", 409, _("This QR code has already been scanned."))
+        return ServiceError("ticket_already_scanned", 409, _("This QR code has already been scanned."))
     if status == TicketStatus.CONSUMED:
-        return TicketError("ticket_already_used", 409, _("This login has already been used."))
+        return ServiceError("ticket_already_used", 409, _("This login has already been used."))
     if wanted == TicketStatus.CONFIRMED:
-        return TicketError("ticket_not_confirmed", 409, _("This login has not been confirmed on the phone."))
+        return ServiceError("ticket_not_confirmed", 409, _("This login has not been confirmed on the phone."))
     if status == TicketStatus.CANCELLED:
-        return TicketError("ticket_cancelled", 409, _("This login was cancelled."))
+        return ServiceError("ticket_cancelled", 409, _("This login was cancelled."))
     if status == TicketStatus.REJECTED:
-        return TicketError("ticket_rejected", 409, _("This login was refused."))
-    return TicketError("ticket_already_confirmed", 409, _("This login has already been confirmed."))
+        return ServiceError("ticket_rejected", 409, _("This login was refused."))
+    return ServiceError("ticket_already_confirmed", 409, _("This login has already been confirmed."))
 
 
 def ticket_exchange(*, ticket: LoginTicket) -> LoginTicket:
-    """Consume a confirmed ticket once. Raises TicketError; returns the ticket (bind_pending: not consumed)."""
+    """Consume a confirmed ticket once. Raises ServiceError; returns the ticket (bind_pending: not consumed)."""
     if ticket.status == TicketStatus.CONFIRMED and ticket.bind_pending and not ticket.is_overdue():
         return ticket
     if transition(ticket, old=TicketStatus.CONFIRMED, new=TicketStatus.CONSUMED, actor="browser",

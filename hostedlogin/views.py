@@ -10,17 +10,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import LoginOutcome
 from accounts.pipeline import BindRefused
-from accounts.services import end_user_mark_login
-from accounts.sessions import get_end_user, login_end_user, logout_end_user
+from accounts.sessions import get_end_user, logout_end_user
+from oidc.preview import id_token_preview
+from scanlogin.errors import NotFound, ServiceError
+from tenants.selectors import application_get, pool_get
 
-from .oidc.preview import id_token_preview
 from .bind import BIND_MESSAGES, bind_pending_ticket, ticket_bind_create, ticket_bind_existing
 from .browser import ensure_browser_secret, own_ticket, set_browser_cookie
+from .completion import login_complete
 from .models import TicketStatus
-from .redirects import after_login_redirect, safe_next
-from .selectors import NotFound, application_get, login_connections, pool_get
+from .redirects import safe_next
+from .selectors import login_connections
 from .strings import page_strings
-from .tickets import TicketError
 
 ERROR_TEXT = {
     "pool_not_found": (_("Page not found"), _("There is no login page at this address.")),
@@ -33,14 +34,14 @@ ERROR_TEXT = {
 
 def error_page(request, code: str, status: int = 404, *, back_url: str = ""):
     title, text = ERROR_TEXT.get(code, (_("Something went wrong"), _("This login request cannot continue. Start again.")))
-    return render(request, "hostedlogin/error.html", {"title": title, "text": text, "code": code, "back_url": back_url}, status=status)
+    return render(request, "enduser/error.html", {"title": title, "text": text, "code": code, "back_url": back_url}, status=status)
 
 
 @require_GET
 def login_page(request, pool):
     """GET /u/<pool>/login?app_id=<client_id>[&try=1][&next=/u/<pool>/oidc/...]"""
     try:
-        the_pool = pool_get(pool)
+        the_pool = pool_get(slug=pool)
         app = application_get(pool=the_pool, client_id=request.GET.get("app_id"))
     except NotFound as exc:
         return error_page(request, exc.code)
@@ -63,7 +64,7 @@ def bind_page(request, pool, ticket):
     t = own_ticket(request, pool, ticket)
     try:
         bind_pending_ticket(t)
-    except TicketError as exc:
+    except ServiceError as exc:
         return error_page(request, exc.code, exc.status if exc.status != 409 else 400)
     login_url = f"{reverse('hostedlogin:login', kwargs={'pool': pool})}?app_id={t.application.client_id}"
     error = None
@@ -77,12 +78,10 @@ def bind_page(request, pool, ticket):
             error = BIND_MESSAGES.get(exc.reason, _("This login cannot continue."))
             if t.status != TicketStatus.CONFIRMED:
                 return render(request, "hostedlogin/bind.html", {"ticket": t, "error": error, "finished": True, "login_url": login_url}, status=403)
-        except TicketError as exc:
+        except ServiceError as exc:
             return error_page(request, exc.code, 400, back_url=login_url)
         else:
-            login_end_user(request, res.user, identity=res.identity)
-            end_user_mark_login(res.user)
-            return HttpResponseRedirect(after_login_redirect(request=request, ticket=t, user=res.user))
+            return HttpResponseRedirect(login_complete(request, ticket=t, user=res.user, identity=res.identity))
     context = {"ticket": t, "error": error, "login_url": login_url, "can_create": not t.connection.login_only,
                "login_value": request.POST.get("login", "") if request.method == "POST" else ""}
     return render(request, "hostedlogin/bind.html", context, status=400 if error else 200)
@@ -108,7 +107,7 @@ def try_success(request, pool, ticket):
 def welcome(request, pool):
     """The demo's callback page: who is logged in on this pool's hosted login."""
     try:
-        the_pool = pool_get(pool)
+        the_pool = pool_get(slug=pool)
     except NotFound as exc:
         return error_page(request, exc.code)
     user = get_end_user(request, the_pool)
@@ -120,7 +119,7 @@ def welcome(request, pool):
 @require_POST
 def logout(request, pool):
     try:
-        the_pool = pool_get(pool)
+        the_pool = pool_get(slug=pool)
     except NotFound as exc:
         return error_page(request, exc.code)
     logout_end_user(request, the_pool)

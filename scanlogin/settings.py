@@ -43,11 +43,13 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "console",
+    # ScanLogin's apps, bottom layer first (imports point down only; see README "Architecture").
+    "tenants",
     "connections",
     "accounts",
+    "oidc",
     "hostedlogin",
-    "hostedlogin.oidc",
+    "console",
     "wechatsim",
 ]
 
@@ -133,6 +135,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "expire-overdue-login-tickets": {"task": "hostedlogin.tasks.expire_overdue_tickets", "schedule": 5.0},
     "purge-finished-login-tickets": {"task": "hostedlogin.tasks.purge_finished_tickets", "schedule": 3600.0},
+    "purge-stale-oidc-grants": {"task": "oidc.tasks.purge_stale_grants", "schedule": 3600.0},
+    "purge-orphan-logo-files": {"task": "connections.tasks.purge_orphan_logos", "schedule": 3600.0},
 }
 
 # WeChat

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.static import serve
 from django.views.generic import RedirectView
+from django.views.static import serve
 
 from console.site import console_site
 
@@ -11,7 +11,7 @@ urlpatterns = [
     path("console/", console_site.urls),
     path("api/v1/", include("console.api_urls")),
     path("api/miniprogram/", include("hostedlogin.miniprogram_urls")),
-    path("u/<slug:pool>/oidc/", include("hostedlogin.oidc.urls")),
+    path("u/<slug:pool>/oidc/", include("oidc.urls")),
     path("u/<slug:pool>/", include("hostedlogin.urls")),
 ]
 

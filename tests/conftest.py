@@ -1,4 +1,6 @@
 """Shared fixtures. Each area keeps its own fixtures in tests/fixtures/<area>.py."""
+import pytest
+
 pytest_plugins = [
     "tests.fixtures.core",
     "tests.fixtures.wechat",
@@ -11,8 +13,18 @@ pytest_plugins = [
 
 
 def pytest_sessionstart(session):
-    """Compile the zh_Hans catalogue so pages are tested with the translations in the tree."""
+    """Check the suite runs on the real services, and compile the zh_Hans catalogue so pages are
+    tested with the translations in the tree."""
     from pathlib import Path
+
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not settings.REDIS_URL:
+        raise pytest.UsageError(
+            "The suite runs against PostgreSQL and Redis: run it with `make test` (scripts/test-services.sh "
+            "brings them up), or set DATABASE_URL and REDIS_URL."
+        )
 
     from django.core.management import call_command
 

@@ -3,8 +3,9 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import scanlogin.fields
 from django.db import migrations, models
+
+import scanlogin.fields
 
 
 class Migration(migrations.Migration):

@@ -79,8 +79,6 @@ ERRCODE_CLASSES: dict[int, type[WeChatError]] = {
     42001: WeChatTokenInvalid,
 }
 
-TOKEN_ERRCODES = frozenset({40001, 40014, 42001})
-
 
 def error_for(errcode: int, errmsg: str, api: str) -> WeChatError:
     """The typed exception for a WeChat error answer."""

@@ -39,7 +39,7 @@ class TokenStore:
         self.key = key
         self.lock_key = key + ":lock"
         self.failure_key = key + ":failed"
-        self.fetch = fetch            # fetch(force: bool, stale: str | None) -> (token, expires_in)
+        self.fetch = fetch            # fetch(*, stale: str | None) -> (token, expires_in)
         self.wait_timeout = wait_timeout
         self.lock_ttl = max(MIN_LOCK_TTL, int(wait_timeout) + 1)  # outlives a fetch with all its retries
 

@@ -2,7 +2,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from console.tokens import token_authenticate
+from tenants.tokens import token_authenticate
 
 
 class TokenPrincipal:

@@ -2,7 +2,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
-from console.models import ManagementToken, Role
+from tenants.models import ManagementToken, Role
 
 
 def is_admin(request) -> bool:

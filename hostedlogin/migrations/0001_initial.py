@@ -2,8 +2,9 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import hostedlogin.models
 from django.db import migrations, models
+
+import hostedlogin.models
 
 
 class Migration(migrations.Migration):

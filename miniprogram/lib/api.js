@@ -7,7 +7,15 @@
  */
 const { acceptLanguage } = require('./i18n.js');
 
-// The server's stable error codes (DESIGN.md, "The HTTP contract") -> what the page does.
+/**
+ * @typedef {{apiBase: string, requestTimeoutMs?: number}} ApiConfig
+ * @typedef {{ok: true, data: Record<string, any>, status: number}} Success
+ * @typedef {{ok: false, kind: string, code: string, message: string, status: number}} Failure
+ * @typedef {Success | Failure} Outcome
+ * @typedef {{ok: true, code: string} | Failure} LoginOutcome
+ */
+
+/** The server's stable error codes (DESIGN.md, "The HTTP contract") -> what the page does. @type {Record<string, string>} */
 const KIND_BY_CODE = {
   ticket_expired: 'expired',
   ticket_already_scanned: 'already_scanned',
@@ -20,10 +28,15 @@ const KIND_BY_CODE = {
   user_blocked: 'refused',
 };
 
-// For answers without a known code (a proxy's error page, a code added later).
+/** For answers without a known code (a proxy's error page, a code added later). @type {Record<number, string>} */
 const KIND_BY_STATUS = { 403: 'refused', 404: 'not_found', 409: 'conflict', 410: 'expired', 429: 'rate_limited' };
 
-/** The outcome kind for an HTTP answer that is not a success. */
+/**
+ * The outcome kind for an HTTP answer that is not a success.
+ * @param {number} status
+ * @param {any} body the parsed answer (an object, or null for a non-JSON page)
+ * @returns {string}
+ */
 function classify(status, body) {
   const code = body && typeof body === 'object' && typeof body.error === 'string' ? body.error : '';
   if (KIND_BY_CODE[code]) return KIND_BY_CODE[code];
@@ -32,6 +45,7 @@ function classify(status, body) {
   return 'bad_request';
 }
 
+/** @param {unknown} data */
 function parseBody(data) {
   if (typeof data !== 'string') return data;
   try {
@@ -41,6 +55,11 @@ function parseBody(data) {
   }
 }
 
+/**
+ * @param {number} status
+ * @param {any} body
+ * @returns {Failure}
+ */
 function failure(status, body) {
   const hasBody = body && typeof body === 'object';
   return {
@@ -52,7 +71,15 @@ function failure(status, body) {
   };
 }
 
-/** POST `body` as JSON to `path` under config.apiBase. */
+/**
+ * POST `body` as JSON to `path` under config.apiBase.
+ * @param {WechatMiniprogram.Wx} wx
+ * @param {ApiConfig} config
+ * @param {string} path
+ * @param {Record<string, string>} body
+ * @param {string} lang
+ * @returns {Promise<Outcome>}
+ */
 function post(wx, config, path, body, lang) {
   return new Promise((resolve) => {
     wx.request({
@@ -75,7 +102,11 @@ function post(wx, config, path, body, lang) {
   });
 }
 
-/** A fresh wx.login code (valid 5 minutes, single use), or a network outcome when WeChat fails. */
+/**
+ * A fresh wx.login code (valid 5 minutes, single use), or a network outcome when WeChat fails.
+ * @param {WechatMiniprogram.Wx} wx
+ * @returns {Promise<LoginOutcome>}
+ */
 function login(wx) {
   return new Promise((resolve) => {
     wx.login({
@@ -90,9 +121,12 @@ function login(wx) {
   });
 }
 
+/** @type {(wx: WechatMiniprogram.Wx, config: ApiConfig, args: {scene: string, code: string}, lang: string) => Promise<Outcome>} */
 const scan = (wx, config, { scene, code }, lang) => post(wx, config, '/api/miniprogram/scan', { scene, code }, lang);
+/** @type {(wx: WechatMiniprogram.Wx, config: ApiConfig, args: {scanToken: string, phoneCode: string}, lang: string) => Promise<Outcome>} */
 const confirm = (wx, config, { scanToken, phoneCode }, lang) =>
   post(wx, config, '/api/miniprogram/confirm', { scan_token: scanToken, phone_code: phoneCode }, lang);
+/** @type {(wx: WechatMiniprogram.Wx, config: ApiConfig, args: {scanToken: string}, lang: string) => Promise<Outcome>} */
 const cancel = (wx, config, { scanToken }, lang) => post(wx, config, '/api/miniprogram/cancel', { scan_token: scanToken }, lang);
 
 module.exports = { classify, login, scan, confirm, cancel, post };

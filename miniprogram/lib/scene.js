@@ -11,6 +11,7 @@
 // WeChat's scene alphabet (getUnlimited): letters, digits and !#$&'()*+,/:;=?@-._~, at most 32.
 const SCENE_PATTERN = /^[A-Za-z0-9!#$&'()*+,/:;=?@\-._~]{1,32}$/;
 
+/** @param {string} value */
 function safeDecode(value) {
   try {
     return decodeURIComponent(value);
@@ -19,7 +20,10 @@ function safeDecode(value) {
   }
 }
 
-/** Decode until stable (some clients encode twice); never more than three rounds. */
+/**
+ * Decode until stable (some clients encode twice); never more than three rounds.
+ * @param {unknown} value
+ */
 function decodeFully(value) {
   let current = String(value);
   for (let i = 0; i < 3; i += 1) {
@@ -30,11 +34,18 @@ function decodeFully(value) {
   return current;
 }
 
+/**
+ * @param {unknown} scene
+ * @returns {scene is string}
+ */
 function isValidScene(scene) {
   return typeof scene === 'string' && SCENE_PATTERN.test(scene);
 }
 
-/** The scene carried by a link-QR URL: its `scene` query parameter, else its last path segment. */
+/**
+ * The scene carried by a link-QR URL: its `scene` query parameter, else its last path segment.
+ * @param {unknown} url
+ */
 function sceneFromUrl(url) {
   const text = safeDecode(String(url)).trim();
   const [beforeHash] = text.split('#');
@@ -51,6 +62,8 @@ function sceneFromUrl(url) {
 /**
  * The scene from a page's onLoad options, or "" when there is none or it is malformed
  * (the page then asks the user to scan the code again).
+ * @param {Record<string, string | undefined> | null | undefined} options
+ * @returns {string}
  */
 function sceneFromOptions(options) {
   const opts = options || {};
@@ -64,8 +77,12 @@ function sceneFromOptions(options) {
   return isValidScene(scene) ? scene : '';
 }
 
-/** Parse "a=1&b=2" (a page path's query) into an object of still-encoded values. */
+/**
+ * Parse "a=1&b=2" (a page path's query) into an object of still-encoded values.
+ * @param {string} query
+ */
 function parseQuery(query) {
+  /** @type {Record<string, string>} */
   const out = {};
   for (const pair of String(query || '').split('&')) {
     const eq = pair.indexOf('=');
@@ -77,6 +94,8 @@ function parseQuery(query) {
 /**
  * The scene in wx.scanCode's answer: a mini-program code gives `path`
  * ("pages/login/login?scene=..."), a link QR gives the URL in `result`.
+ * @param {Partial<WechatMiniprogram.ScanCodeSuccessCallbackResult> | null | undefined} res
+ * @returns {string}
  */
 function sceneFromScanResult(res) {
   const answer = res || {};

@@ -4,8 +4,20 @@
  */
 const { translate } = require('./i18n.js');
 const { summarizeUserAgent } = require('./ua.js');
+const { describeRegion } = require('./region.js');
 
-// Error kind -> the sentence shown on the error screen.
+/**
+ * @typedef {import('./i18n.js').TextKey} TextKey
+ * @typedef {import('./flow.js').State} State
+ * @typedef {import('./flow.js').Ticket} Ticket
+ * @typedef {{
+ *   name?: string, nameEn?: string, logo?: string, primaryColor?: string, primaryTextColor?: string,
+ *   headerColor?: string, headerTextColor?: string,
+ * }} Brand
+ * @typedef {{apiBase: string, requestTimeoutMs?: number, brand?: Brand}} Config
+ */
+
+/** Error kind -> the sentence shown on the error screen. @type {Record<string, TextKey>} */
 const ERROR_TEXT = {
   no_scene: 'noScene', not_found: 'notFound', already_scanned: 'alreadyScanned', conflict: 'conflict',
   code_invalid: 'codeInvalid', network: 'network', wechat_unavailable: 'wechatUnavailable',
@@ -14,16 +26,25 @@ const ERROR_TEXT = {
 // Screens (or error kinds) after which only a new code helps: offer to scan one.
 const RESCAN_KINDS = ['no_scene', 'not_found', 'already_scanned', 'bad_request'];
 
+/** @type {Record<string, string>} */
 const ICONS = { done: '✓', cancelled: '✕', expired: '!', refused: '!', error: '!' };
 
+/** @type {Record<string, TextKey>} */
 const REFUSAL_TEXT = { login_only: 'refusedLoginOnly', user_blocked: 'refusedBlocked' };
 
-/** "1:05" for 65 seconds. */
+/**
+ * "1:05" for 65 seconds.
+ * @param {number} seconds
+ */
 function formatRemaining(seconds) {
   const s = Math.max(0, Math.floor(seconds));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
+/**
+ * @param {Config} config
+ * @param {string} lang
+ */
 function brandOf(config, lang) {
   const brand = config.brand || {};
   return {
@@ -36,6 +57,10 @@ function brandOf(config, lang) {
   };
 }
 
+/**
+ * @param {Ticket | null} ticket
+ * @param {string} lang
+ */
 function ticketView(ticket, lang) {
   if (!ticket) return null;
   return {
@@ -43,11 +68,18 @@ function ticketView(ticket, lang) {
     pool: ticket.pool,
     connection: ticket.connection,
     browser: summarizeUserAgent(ticket.userAgent, lang),
+    region: describeRegion(ticket.region, lang),
     ip: ticket.ip || translate(lang, 'unknownIp'),
   };
 }
 
+/**
+ * @param {State} state
+ * @param {string} lang
+ * @returns {{heading: string, body: string}}
+ */
 function messageOf(state, lang) {
+  /** @param {TextKey} key */
   const t = (key) => translate(lang, key);
   switch (state.screen) {
     case 'loading': return { heading: '', body: t('loading') };
@@ -55,7 +87,7 @@ function messageOf(state, lang) {
     case 'cancelled': return { heading: t('cancelledHeading'), body: t('cancelledBody') };
     case 'expired': return { heading: t('expiredHeading'), body: t('expiredBody') };
     case 'refused': {
-      const refusal = state.refusal || {};
+      const refusal = state.refusal || { code: '', message: '' };
       // The server's message says why in the user's language; ours is the fallback.
       return { heading: t('refusedHeading'), body: refusal.message || t(REFUSAL_TEXT[refusal.code] || 'refusedOther') };
     }
@@ -67,8 +99,13 @@ function messageOf(state, lang) {
   }
 }
 
-/** Everything the WXML needs for `state`. */
+/**
+ * Everything the WXML needs for `state`.
+ * @param {State} state
+ * @param {{lang: string, config: Config}} options
+ */
 function present(state, { lang, config }) {
+  /** @type {(key: TextKey, params?: Record<string, string | number>) => string} */
   const t = (key, params) => translate(lang, key, params);
   const { heading, body } = messageOf(state, lang);
   const errorKind = state.error ? state.error.kind : '';
@@ -89,7 +126,7 @@ function present(state, { lang, config }) {
     canClose: ['done', 'cancelled', 'refused', 'expired', 'error'].includes(state.screen),
     labels: {
       title: t('title'), application: t('application'), pool: t('pool'), connection: t('connection'),
-      browser: t('browser'), ip: t('ip'), warning: t('warning'),
+      browser: t('browser'), region: t('region'), ip: t('ip'), warning: t('warning'),
       confirm: state.screen === 'confirming' ? t('confirming') : t('confirm'),
       cancel: state.screen === 'cancelling' ? t('cancelling') : t('cancel'),
       retry: t('retry'), rescan: t('rescan'), close: t('close'),

@@ -21,7 +21,7 @@ const SCAN_OK = {
   app: { name: 'Acme shop' },
   pool: { name: 'Acme' },
   connection: { display_name: 'WeChat' },
-  client: { ip: '203.0.113.9', user_agent: CHROME_WINDOWS },
+  client: { ip: '203.0.113.9', user_agent: CHROME_WINDOWS, region: { country: '中国', province: '广东', city: '深圳' } },
 };
 const ok = (data) => () => reply(200, data);
 const error = (status, code, message = `server says ${code}`) => () => reply(status, { error: code, message });
@@ -56,11 +56,18 @@ test('a scan shows the review with everything the scan answer said', async () =>
   assert.deepEqual(screens, ['loading', 'review']);
   assert.deepEqual(flow.state.ticket, {
     app: 'Acme shop', pool: 'Acme', connection: 'WeChat', ip: '203.0.113.9', userAgent: CHROME_WINDOWS,
+    region: { country: '中国', province: '广东', city: '深圳' },
   });
   assert.equal(flow.state.scanToken, 'scan-token-1');
   assert.equal(flow.state.remaining, 100);
   assert.deepEqual(wx.calls.slice(0, 2).map((c) => c.api), ['login', 'request']);
   assert.deepEqual(requests('scan')[0].data, { scene: SCENE, code: 'login-code-1' });
+});
+
+test('an older server without client.region gives an empty region', async () => {
+  const { flow } = setup({ scan: ok({ ...SCAN_OK, client: { ip: '203.0.113.9', user_agent: CHROME_WINDOWS } }) });
+  await flow.start({ scene: SCENE });
+  assert.deepEqual(flow.state.ticket.region, {});
 });
 
 test('nothing is confirmed or cancelled before the user presses a button', async () => {

@@ -15,7 +15,11 @@ const SCENE = '0123456789abcdef0123456789abcdef';
 const SCAN_OK = {
   scan_token: 'tok', expires_in: 102, app: { name: 'Acme 商城' }, pool: { name: 'Acme' },
   connection: { display_name: '微信扫码登录' },
-  client: { ip: '203.0.113.9', user_agent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36' },
+  client: {
+    ip: '113.116.0.1',
+    user_agent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+    region: { country: '中国', province: '广东', city: '深圳' },
+  },
 };
 const pending = () => new Promise(() => {}); // an answer that never comes: the page stays busy
 

@@ -5,14 +5,18 @@ const config = require('../config.js');
 
 const TICKET = {
   app: 'Acme shop', pool: 'Acme', connection: 'WeChat', ip: '203.0.113.9',
+  region: { country: '中国', province: '广东', city: '深圳' },
   userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
 };
 const base = { scene: 's', scanToken: 't', expiresAt: 0, remaining: 65, ticket: TICKET, hint: '', error: null, retry: null, refusal: null };
 const view = (patch, lang = 'en') => present({ ...base, ...patch }, { lang, config });
 
-test('the review shows the application, pool, connection, browser in words and IP', () => {
+test('the review shows the application, pool, connection, browser in words, region and IP', () => {
   const v = view({ screen: 'review' });
-  assert.deepEqual(v.ticket, { app: 'Acme shop', pool: 'Acme', connection: 'WeChat', browser: 'Chrome on Windows', ip: '203.0.113.9' });
+  assert.deepEqual(v.ticket, {
+    app: 'Acme shop', pool: 'Acme', connection: 'WeChat', browser: 'Chrome on Windows', region: '广东 深圳', ip: '203.0.113.9',
+  });
+  assert.equal(v.labels.region, 'Location');
   assert.equal(v.heading, 'Log in on your computer?');
   assert.equal(v.remainingText, 'Expires in 1:05');
   assert.equal(v.busy, false);
@@ -22,6 +26,8 @@ test('the review shows the application, pool, connection, browser in words and I
 test('the review in Chinese', () => {
   const v = view({ screen: 'review' }, 'zh');
   assert.equal(v.ticket.browser, 'Windows 上的 Chrome');
+  assert.equal(v.ticket.region, '广东 深圳');
+  assert.equal(v.labels.region, '所在地区');
   assert.equal(v.heading, '确认在电脑上登录');
   assert.equal(v.labels.confirm, '确认登录');
   assert.equal(v.remainingText, '1:05 后过期');

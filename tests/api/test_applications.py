@@ -1,7 +1,7 @@
 """/api/v1/applications: CRUD, client secret shown only on create/rotate, operators read only."""
 import pytest
 
-from console.models import Application
+from tenants.models import Application
 
 from .helpers import assert_error
 

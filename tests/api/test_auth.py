@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from console.tokens import token_create, token_revoke
+from tenants.tokens import token_create, token_revoke
 
 from .helpers import assert_error
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
-from console.models import ManagementToken
+from tenants.models import ManagementToken
 
 
 def run(*args):

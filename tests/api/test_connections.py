@@ -177,8 +177,9 @@ def _bomb_png(size):
 )
 def test_bad_logos_are_400(api_client, media, name, data):
     if data is None:
-        from PIL import Image
         import io
+
+        from PIL import Image
 
         out = io.BytesIO()
         Image.new("RGB", (8, 8)).save(out, format="GIF")

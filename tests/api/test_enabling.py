@@ -1,7 +1,7 @@
 """Enabling a connection for an application: PUT enables, DELETE disables, both idempotent; operators may."""
 import pytest
 
-from connections.selectors import is_enabled
+from connections.selectors import is_linked
 
 from .helpers import assert_error
 
@@ -19,15 +19,15 @@ def test_enable_and_disable_idempotently(request, client_fixture, application, c
         response = client.put(url)
         assert response.status_code == 200
         assert response.json() == {"application": application.client_id, "connection": "wechat-pc", "enabled": True}
-    assert is_enabled(connection=connection, application=application)
+    assert is_linked(connection=connection, application=application)
     assert client.get(url).json()["enabled"] is True
     for _ in range(2):
         assert client.delete(url).status_code == 204
-    assert not is_enabled(connection=connection, application=application)
+    assert not is_linked(connection=connection, application=application)
 
 
 def test_lists_both_ways(api_client, application, connection, pool):
-    from console.services import application_create
+    from tenants.services import application_create
 
     unrelated, _secret = application_create(pool=pool, name="Unrelated")
     api_client.put(pair_url(application, connection))

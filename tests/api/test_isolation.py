@@ -4,7 +4,7 @@ import pytest
 from accounts.models import EndUser, Identity
 from connections.models import Connection, ConnectionApplication
 from console.api_urls import urlpatterns
-from console.models import Application
+from tenants.models import Application
 
 from .helpers import assert_error
 

@@ -13,8 +13,8 @@ URL = "/api/v1/login-events"
 
 @pytest.fixture
 def events(pool, end_user, connection, application):
-    from console.services import application_create
     from connections.services import connection_create
+    from tenants.services import application_create
 
     other_app, _ = application_create(pool=pool, name="Other app")
     other_conn = connection_create(pool=pool, identifier="second", display_name="Second", callback_url="https://a.example/cb")

@@ -108,7 +108,7 @@ def test_operator_uses_the_application_page_and_try_login(live_server, page, ope
     base = live_server.url
     log_in(page, base, operator)
     screenshot(page, "console-10-operator-index")
-    page.goto(f"{base}/console/console/application/")
+    page.goto(f"{base}/console/tenants/application/")
     screenshot(page, "console-11-application-list")
     page.click(f"#result_list >> text={application.name}")
     switch = page.locator(f"#connections button[aria-label='{connection.display_name}']")
@@ -130,7 +130,7 @@ def test_operator_uses_the_application_page_and_try_login(live_server, page, ope
 
 def test_application_created_shows_secret_once(live_server, page, admin, screenshot):
     log_in(page, live_server.url, admin)
-    page.goto(f"{live_server.url}/console/console/application/add/")
+    page.goto(f"{live_server.url}/console/tenants/application/add/")
     page.fill("#id_name", "Portal")
     page.fill("#id_redirect_uris", "https://portal.example.com/callback")
     screenshot(page, "console-14-application-form")
@@ -158,8 +158,8 @@ def test_console_in_chinese(live_server, chromium, admin, screenshot):
 
 
 def test_admin_manages_tokens_members_and_switches_pools(live_server, page, admin, other_pool, other_application, screenshot):
-    from console.models import ManagementToken, Membership, Role
-    from console.services import membership_set
+    from tenants.models import ManagementToken, Membership, Role
+    from tenants.services import membership_set
     from tests.fixtures.core import make_staff
 
     make_staff("nina")
@@ -167,19 +167,19 @@ def test_admin_manages_tokens_members_and_switches_pools(live_server, page, admi
     base = live_server.url
     log_in(page, base, admin)
 
-    page.goto(f"{base}/console/console/managementtoken/add/")
+    page.goto(f"{base}/console/tenants/managementtoken/add/")
     page.fill("#id_name", "Deploy bot")
     page.select_option("#id_role", "admin")
     page.click("input[name=_save]")
     token = page.locator("#sl-secret-value").inner_text().strip()
     assert token.startswith("slm_")
     screenshot(page, "console-18-token-created")
-    page.goto(f"{base}/console/console/managementtoken/")
+    page.goto(f"{base}/console/tenants/managementtoken/")
     expect(page.locator("#result_list")).to_contain_text("Deploy bot")
     assert token not in page.content()
     screenshot(page, "console-19-token-list")
 
-    page.goto(f"{base}/console/console/membership/add/")
+    page.goto(f"{base}/console/tenants/membership/add/")
     page.fill("#id_username", "nina")
     page.select_option("#id_role", "operator")
     page.click("input[name=_save]")
@@ -188,7 +188,7 @@ def test_admin_manages_tokens_members_and_switches_pools(live_server, page, admi
     assert Membership.objects.get(user__username="nina").pool == admin.memberships.get(role=Role.ADMIN).pool
 
     # The header switcher changes the pool; the role badge follows the membership.
-    page.goto(f"{base}/console/console/application/")
+    page.goto(f"{base}/console/tenants/application/")
     page.select_option("#sl-pool-select", "globex")
     page.wait_for_load_state()
     expect(page.locator("#result_list")).to_contain_text(other_application.name)

@@ -46,7 +46,7 @@ def test_try_login_popup_lands_on_the_success_page(live_server, page, login_app,
     page.fill("input[name=username]", operator.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("input[type=submit], button[type=submit]")
-    page.goto(f"{live_server.url}/console/console/application/{login_app.pk}/change/")
+    page.goto(f"{live_server.url}/console/tenants/application/{login_app.pk}/change/")
     with page.expect_popup() as popup_info:
         page.click("#try-login")
     popup = popup_info.value
@@ -110,8 +110,8 @@ def test_cancel_and_refusal_are_shown_in_plain_words(live_server, page, login_ap
 
 
 def test_bind_page_and_error_pages_look_finished(live_server, page, login_app, connection, live_phone, wechat_sim, screenshot):
-    from tests.fixtures.scanflow import BIND_PASSWORD
     from accounts.services import end_user_create
+    from tests.fixtures.scanflow import BIND_PASSWORD
 
     end_user_create(pool=login_app.pool, phone="+8613900139000", phone_verified=True, username="linwei", password=BIND_PASSWORD)
     connection_update(connection=connection, linking_enabled=True, link_ask_bind=True)

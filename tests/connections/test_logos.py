@@ -101,7 +101,7 @@ def test_replaced_and_deleted_logos_are_swept_and_the_current_ones_kept(connecti
 
     from connections.logo_cleanup import logo_files_purge_orphans
     from connections.services import connection_update
-    from console.services import application_delete
+    from tenants.services import application_delete
 
     connection_update(connection=connection, logo=process_logo(upload(image_bytes())))
     first = connection.logo.name

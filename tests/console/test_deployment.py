@@ -85,5 +85,5 @@ def test_compose_test_shape_swaps_only_the_infrastructure():
 def test_pool_switch_from_an_object_page_lands_on_its_list():
     from console.site import _changelist_of
     assert _changelist_of("/console/connections/connection/7/change/?x=1") == "/console/connections/connection/"
-    assert _changelist_of("/console/console/application/") == "/console/console/application/"
+    assert _changelist_of("/console/tenants/application/") == "/console/tenants/application/"
     assert _changelist_of("/console/") == "/console/"

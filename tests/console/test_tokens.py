@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from console.models import ManagementToken
-from console.tokens import token_authenticate, token_create, token_revoke
+from tenants.models import ManagementToken
+from tenants.tokens import token_authenticate, token_create, token_revoke
 
 
 def test_token_is_stored_hashed_and_authenticates(pool):

@@ -110,12 +110,18 @@ def test_get_is_not_allowed_on_the_phone_api(client, db):
     assert client.get("/api/miniprogram/scan").status_code == 405
 
 
-@pytest.mark.parametrize("wait", ["abc", "-5"])
-def test_bad_wait_is_handled(browser, wait):
+@pytest.mark.parametrize("wait", ["abc", "-5", "31", "1.5", "٣"])
+def test_a_wait_outside_0_to_30_whole_seconds_is_400(browser, wait):
     ticket = browser.new_ticket()
     response = browser.client.get(browser.url(f"/{ticket.key}"), {"wait": wait})
-    assert response.status_code in (200, 400)
-    assert response.json().get("error", "invalid_field") == "invalid_field"
+    assert response.status_code == 400 and response.json()["error"] == "invalid_field"
+
+
+@pytest.mark.parametrize("wait", ["0", "", "30"])
+def test_a_wait_from_0_to_30_is_accepted(browser, wait):
+    ticket = browser.new_ticket()
+    response = browser.status(ticket.key, since="scanned", wait=wait)
+    assert response.status_code == 200 and response.json()["status"] == "pending"
 
 
 def test_the_browser_api_checks_csrf(login_app, pool):

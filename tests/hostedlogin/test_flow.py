@@ -344,3 +344,15 @@ def test_a_connection_disabled_after_the_code_was_drawn_cannot_be_scanned(browse
     connection_update(connection=connection, enabled=False)
     answer = phone.scan(ticket, wx_user)
     assert answer.status_code == 404 and answer.json()["error"] == "ticket_not_found"
+
+
+def test_the_phone_gets_the_browsers_raw_user_agent(pool, login_app, phone, wx_user):
+    """The mini-program names the browser in the phone's language, so the server sends the header as is."""
+    from django.test import Client
+
+    from tests.fixtures.scanflow import Browser
+
+    agent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 QBCore/4.0"
+    browser = Browser(pool, login_app, Client(HTTP_USER_AGENT=agent))
+    ticket = browser.new_ticket()
+    assert phone.scan(ticket, wx_user).json()["client"]["user_agent"] == agent

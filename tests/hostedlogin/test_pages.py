@@ -6,8 +6,8 @@ from django.test import Client
 from accounts.models import EndUser
 from accounts.services import end_user_authenticate
 from connections.models import Connection
-from console.models import Application
 from connections.services import connection_create, connection_enable_for, connection_update
+from tenants.models import Application
 
 pytestmark = pytest.mark.django_db
 

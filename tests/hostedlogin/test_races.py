@@ -13,14 +13,20 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def race(*calls):
-    """Run the calls at the same moment in threads (each with its own DB connection)."""
+    """Run the calls at the same moment in threads (each with its own DB connection).
+
+    A call that raises makes the race raise that exception (not a later, unrelated error).
+    """
     barrier = threading.Barrier(len(calls))
     results = [None] * len(calls)
+    errors: list[BaseException] = []
 
     def run(i, fn):
         try:
             barrier.wait()
             results[i] = fn()
+        except BaseException as exc:  # re-raised in the test's thread below
+            errors.append(exc)
         finally:
             from django.db import connections
             connections.close_all()
@@ -30,6 +36,9 @@ def race(*calls):
         t.start()
     for t in threads:
         t.join(30)
+    assert not any(t.is_alive() for t in threads), "a racing call did not finish within 30 s"
+    if errors:
+        raise errors[0]
     return results
 
 

@@ -11,7 +11,12 @@ from accounts.models import LoginEvent
 from hostedlogin import tasks
 from hostedlogin.models import LoginTicket, TicketStatus, TicketTransition
 from hostedlogin.tickets import (
-    mask_nickname, public_state, ticket_create, tickets_expire_overdue, tickets_purge_finished, transition,
+    mask_nickname,
+    public_state,
+    ticket_create,
+    tickets_expire_overdue,
+    tickets_purge_finished,
+    transition,
 )
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +112,11 @@ def test_purge_keeps_live_and_recent_tickets(make_ticket, settings):
     assert tickets_purge_finished(retention_seconds=0) == 1
 
 
-def test_beat_schedules_both_tasks(settings):
+def test_beat_schedules_each_periodic_task_and_each_exists(settings):
+    from scanlogin.celery import app
+
+    app.loader.import_default_modules()
     names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"hostedlogin.tasks.expire_overdue_tickets", "hostedlogin.tasks.purge_finished_tickets"} <= names
+    assert names == {"hostedlogin.tasks.expire_overdue_tickets", "hostedlogin.tasks.purge_finished_tickets",
+                     "oidc.tasks.purge_stale_grants", "connections.tasks.purge_orphan_logos"}
+    assert names <= set(app.tasks)

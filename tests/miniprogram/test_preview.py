@@ -14,8 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 EXPECTED = {
-    "review-zh": ["确认在电脑上登录", "Acme 商城", "Acme", "微信扫码登录", "Windows 上的 Chrome", "203.0.113.9", "1:42 后过期", "确认登录", "取消"],
-    "review-en": ["Log in on your computer?", "Chrome on Windows", "Expires in 1:42", "Confirm login", "Cancel"],
+    "review-zh": ["确认在电脑上登录", "Acme 商城", "Acme", "微信扫码登录", "Windows 上的 Chrome", "所在地区", "广东 深圳",
+                  "113.116.0.1", "1:42 后过期", "确认登录", "取消"],
+    "review-en": ["Log in on your computer?", "Chrome on Windows", "Location", "广东 深圳", "Expires in 1:42", "Confirm login", "Cancel"],
     "phone-denied-zh": ["需要授权手机号才能登录"],
     "confirming-zh": ["正在登录…"],
     "done-zh": ["登录成功", "请回到电脑继续操作。", "关闭"],

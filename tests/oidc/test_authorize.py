@@ -1,7 +1,7 @@
 """The authorization endpoint: validation, the hosted-login round trip, prompt and PKCE rules."""
 import pytest
 
-from hostedlogin.oidc.models import AuthorizationCode
+from oidc.models import AuthorizationCode
 
 from ..fixtures.oidc import REDIRECT_URI, OidcLogin, pkce_pair, query_of
 

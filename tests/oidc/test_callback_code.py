@@ -5,8 +5,8 @@ import re
 
 import jwt as pyjwt
 
-from hostedlogin.oidc.models import AuthorizationCode
-from hostedlogin.oidc.selectors import callback_gaps_for_application, callback_gaps_for_connection
+from oidc.models import AuthorizationCode
+from oidc.selectors import callback_gaps_for_application, callback_gaps_for_connection
 
 from ..fixtures.oidc import OidcLogin, query_of
 from ..fixtures.scanflow import Browser

@@ -1,7 +1,7 @@
 """The console's application page shows what an OIDC client needs; warnings for callback URLs."""
 from connections.services import connection_enable_for
 
-APP = "/console/console/application/"
+APP = "/console/tenants/application/"
 CONN = "/console/connections/connection/"
 
 
@@ -30,7 +30,7 @@ def test_connection_page_warns_about_applications_missing_its_callback_url(admin
 
 
 def test_admin_creates_a_public_client(admin_console, pool):
-    from console.models import Application
+    from tenants.models import Application
     response = admin_console.post(f"{APP}add/", {"name": "SPA", "client_type": "public", "redirect_uris": "https://spa.example.com/cb"})
     assert response.status_code == 200
     assert Application.objects.get(name="SPA").is_public_client

@@ -1,5 +1,5 @@
 """What a pool publishes: discovery and JWKS, per pool."""
-from hostedlogin.oidc.keys import jwks, signing_key_current
+from oidc.keys import jwks, signing_key_current
 
 
 def test_discovery_names_this_pools_endpoints(client, pool):

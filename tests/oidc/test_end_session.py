@@ -1,6 +1,6 @@
 """RP-initiated logout: ends the pool's session; redirects only to a registered URI."""
 from accounts.sessions import get_end_user
-from hostedlogin.oidc.models import AuthorizationCode
+from oidc.models import AuthorizationCode
 
 from ..fixtures.oidc import REDIRECT_URI, query_of
 from .test_token import exchange

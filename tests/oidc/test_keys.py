@@ -5,8 +5,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from hostedlogin.oidc.keys import jwks, signing_key_current
-from hostedlogin.oidc.models import SigningKey
+from oidc.keys import jwks, signing_key_current
+from oidc.models import SigningKey
 
 from .test_token import exchange, verify_id_token
 

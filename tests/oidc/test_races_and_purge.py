@@ -5,9 +5,9 @@ import pytest
 from django.db import connection as db_connection
 from django.utils import timezone
 
-from hostedlogin.oidc.models import AuthorizationCode, OAuthToken
-from hostedlogin.oidc.services import oidc_purge_stale
-from hostedlogin.tasks import purge_finished_tickets
+from oidc.models import AuthorizationCode, OAuthToken
+from oidc.services import oidc_purge_stale
+from oidc.tasks import purge_stale_grants
 
 from ..hostedlogin.test_races import race
 from .test_token import exchange
@@ -39,7 +39,7 @@ def test_purge_removes_only_what_can_no_longer_be_used(rp, wx_user):
     old_token = OAuthToken.objects.order_by("id").last()
     OAuthToken.objects.filter(pk=old_token.pk).update(issued_at=int(long_ago.timestamp()), refresh_expires_at=long_ago)
     AuthorizationCode.objects.filter(pk=old_token.authorization_code_id).update(expires_at=long_ago)
-    assert purge_finished_tickets.apply().get() == 2  # the Celery task runs the purge too
+    assert purge_stale_grants.apply().get() == 2  # the Celery task runs the purge too
     assert OAuthToken.objects.count() == 1 and AuthorizationCode.objects.count() == 1
     assert rp.userinfo(live.json()["access_token"]).status_code == 200
     assert oidc_purge_stale() == 0

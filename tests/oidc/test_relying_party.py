@@ -18,8 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import requests
 from oic.oic import Client
-from oic.oic.message import (AccessTokenResponse, AuthorizationResponse, OpenIDSchema, RegistrationResponse,
-                             TokenErrorResponse)
+from oic.oic.message import AccessTokenResponse, AuthorizationResponse, OpenIDSchema, RegistrationResponse, TokenErrorResponse
 from oic.utils.authn.client import CLIENT_AUTHN_METHOD
 
 from accounts.models import EndUser

@@ -1,15 +1,14 @@
 """The token and userinfo endpoints: code exchange, ID token, single use, replay, refresh, pools."""
-from datetime import timedelta
-
 import secrets
+from datetime import timedelta
 
 import jwt as pyjwt
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from hostedlogin.oidc.keys import jwks
-from hostedlogin.oidc.models import AuthorizationCode, OAuthToken
+from oidc.keys import jwks
+from oidc.models import AuthorizationCode, OAuthToken
 
 from ..fixtures.oidc import OidcLogin, pkce_pair
 
@@ -107,7 +106,7 @@ def test_codes_are_short_lived(rp, wx_user, settings):
 
 
 def test_a_code_of_another_client_is_invalid_grant(rp, wx_user, pool, connection):
-    from console.services import application_create
+    from tenants.services import application_create
     q = rp.code_for(wx_user)
     other, secret = application_create(pool=pool, name="Other", redirect_uris=["https://shop.example.com/callback"])
     response = OidcLogin(pool, other, None).token({"grant_type": "authorization_code", "code": q["code"]}, secret)

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from connections.logos import validate_and_reencode_logo
+from connections.logos import process_logo
 from connections.models import MatchField
 
 from ..permissions import is_admin
@@ -81,7 +81,7 @@ class ConnectionInputSerializer(StrictInputSerializer):
         if upload is None:
             return None
         try:
-            return validate_and_reencode_logo(upload)
+            return process_logo(upload)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages) from None
 

@@ -4,11 +4,11 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from connections.models import Connection
-from connections.selectors import connection_get, is_enabled
+from connections.selectors import connection_get, is_linked
 from connections.services import connection_disable_for, connection_enable_for
-from console.models import Application
-from console.selectors import application_get
-from console.services import application_create, application_delete, application_rotate_secret, application_update
+from tenants.models import Application
+from tenants.selectors import application_get
+from tenants.services import application_create, application_delete, application_rotate_secret, application_update
 
 from ..base import PoolAPIView
 from ..permissions import AdminOnly, HasManagementToken
@@ -95,7 +95,7 @@ class EnablingView(PoolAPIView):
     @extend_schema(tags=TAGS, operation_id="applications_connection_read", responses={200: EnablingSerializer, **errors(404)})
     def get(self, request, client_id, identifier):
         app, conn = self.get_pair(client_id, identifier)
-        return self.answer(app, conn, is_enabled(connection=conn, application=app))
+        return self.answer(app, conn, is_linked(connection=conn, application=app))
 
     @extend_schema(tags=TAGS, operation_id="applications_connection_enable", request=None,
                    responses={200: EnablingSerializer, **errors(404)})

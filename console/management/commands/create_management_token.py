@@ -5,8 +5,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from console.models import Role, UserPool
-from console.tokens import token_create
+from scanlogin.errors import NotFound
+from tenants.models import Role
+from tenants.selectors import pool_get
+from tenants.tokens import token_create
 
 
 class Command(BaseCommand):
@@ -19,9 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--expires-in-days", type=int, default=None, help="Days until the token expires (default: never)")
 
     def handle(self, *args, pool, role, name, expires_in_days, **options):
-        pool_obj = UserPool.objects.filter(slug=pool).first()
-        if pool_obj is None:
-            raise CommandError(f"No user pool with slug {pool!r}.")
+        try:
+            pool_obj = pool_get(slug=pool)
+        except NotFound:
+            raise CommandError(f"No user pool with slug {pool!r}.") from None
         if expires_in_days is not None and not 1 <= expires_in_days <= 3650:
             raise CommandError("--expires-in-days must be between 1 and 3650.")
         expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None

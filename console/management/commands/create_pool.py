@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from console.services import pool_create
+from tenants.services import pool_create
 
 
 class Command(BaseCommand):

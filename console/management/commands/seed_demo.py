@@ -7,13 +7,13 @@ import os
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from console.models import Application, Role, UserPool
-from console.services import application_create, membership_set
-from console.models import hash_secret
 from accounts.models import EndUser
 from accounts.services import end_user_create
 from connections.models import Connection
 from connections.services import connection_create, connection_enable_for
+from scanlogin.hashing import sha256_hex
+from tenants.models import Application, Role, UserPool
+from tenants.services import application_create, membership_set
 
 DEMO_POOL = "demo"
 DEMO_ADMIN = "admin"
@@ -78,7 +78,7 @@ class Command(BaseCommand):
     def _client_secret(self, app) -> str:
         """A known secret for the demo application only, so the README's OIDC sample runs as is."""
         secret = os.environ.get("DEMO_CLIENT_SECRET", "demo-client-secret")
-        app.client_secret_hash = hash_secret(secret)
+        app.client_secret_hash = sha256_hex(secret)
         app.save(update_fields=["client_secret_hash"])
         return secret
 

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from connections.logo_cleanup import logo_files_purge_orphans
-from hostedlogin.oidc.services import oidc_purge_stale
 from hostedlogin.tickets import tickets_expire_overdue, tickets_purge_finished
+from oidc.services import oidc_purge_stale
 
 PURGE_EVERY = 3600
 

@@ -1,0 +1,179 @@
+"""Console pages for identity sources: list, create wizard, form, per-application switches."""
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
+
+from connections.forms import ConnectionForm
+from connections.models import Connection, ConnectionKind
+from connections.selectors import application_switches
+from connections.services import connection_disable_for, connection_enable_for
+from connections.wizard import WECHAT_MODES
+from console.scoping import PoolScopedAdmin, current_pool, is_pool_admin
+from console.site import console_site
+from oidc.selectors import callback_gaps_for_connection
+from tenants.selectors import application_get
+
+SECRET_ROW = ("app_secret", "app_secret_status")
+
+
+def logo_img(obj, size=36):
+    if not obj.logo:
+        return format_html('<span class="sl-logo sl-logo--empty" style="width:{0}px;height:{0}px"></span>', size)
+    return format_html('<img class="sl-logo" src="{}" width="{}" height="{}" alt="">', obj.logo.url, size, size)
+
+
+@admin.register(Connection, site=console_site)
+class ConnectionAdmin(PoolScopedAdmin):
+    form = ConnectionForm
+    list_display = ["logo_thumb", "display_name", "identifier", "kind_label", "deployment", "status", "app_count"]
+    list_display_links = ["logo_thumb", "display_name"]
+    search_fields = ["display_name", "identifier"]
+    change_form_template = "console/connection_change_form.html"
+    change_list_template = "console/connection_change_list.html"
+    actions = ["disable_connections", "enable_connections"]
+    # Never the AppSecret.
+    export_fields = ["identifier", "display_name", "callback_url", "private_deployment", "app_id", "login_only",
+                     "linking_enabled", "link_match_fields", "link_ask_bind", "enabled", "created_at"]
+
+    class Media:
+        js = ["console/connection_form.js"]
+
+    # --- list columns -------------------------------------------------------------------
+    @admin.display(description=_("logo"))
+    def logo_thumb(self, obj):
+        return logo_img(obj)
+
+    @admin.display(description=_("type"))
+    def kind_label(self, obj):
+        return obj.get_kind_display()
+
+    @admin.display(description=_("mini-program"))
+    def deployment(self, obj):
+        return _("Private (%(app_id)s)") % {"app_id": obj.app_id} if obj.private_deployment else _("Platform default")
+
+    @admin.display(description=_("status"), ordering="enabled")
+    def status(self, obj):
+        label, css = (_("Enabled"), "on") if obj.enabled else (_("Disabled"), "off")
+        return format_html('<span class="sl-badge sl-badge--{}">{}</span>', css, label)
+
+    @admin.display(description=_("applications"))
+    def app_count(self, obj):
+        return obj.links.count()
+
+    @admin.display(description=_("AppSecret"))
+    def app_secret_status(self, obj):
+        if obj is None or not obj.app_secret:
+            return _("not set")
+        return _("set · last 4: %(last4)s") % {"last4": obj.app_secret_last4}
+
+    # --- form -----------------------------------------------------------------------------
+    def get_fieldsets(self, request, obj=None):
+        secret = ["app_secret"] + (["app_secret_status"] if obj is not None else [])
+        mini_program = ["private_deployment", "app_id"] + (secret if is_pool_admin(request) else [])
+        # Operators get a read-only page: show the logo as an image, not a storage path.
+        basics = ["identifier", "display_name", "callback_url", "logo" if is_pool_admin(request) else "logo_thumb"]
+        return [
+            (_("Basics · 基本信息"), {"fields": basics}),
+            (_("Mini-program · 小程序"), {"fields": mini_program, "classes": ["sl-section-mp"]}),
+            (_("Login mode · 登录模式"), {"fields": ["login_only"]}),
+            (_("Account identity linking · 账号身份关联"),
+             {"fields": ["linking_enabled", "link_match_fields", "link_ask_bind"], "classes": ["sl-section-link"]}),
+            (_("Status · 状态"), {"fields": ["enabled"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["app_secret_status", "logo_thumb"] if obj is not None else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.pool = current_pool(request)
+        return form
+
+    @method_decorator(sensitive_post_parameters("app_secret"))
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # The product's path: sources -> WeChat -> login mode -> this form.
+        if request.method == "GET" and request.GET.get("mode") != ConnectionKind.WECHAT_MINIPROGRAM_PC:
+            return HttpResponseRedirect(reverse("console:connections_connection_create"))
+        extra = {"wizard_mode": WECHAT_MODES[0]["title"], **(extra_context or {})}
+        return super().add_view(request, form_url, extra)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra = {"app_switches": self._switches(obj), "callback_gaps": callback_gaps_for_connection(obj), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra)
+
+    def _switches(self, conn):
+        return [
+            {"application": app, "on": on,
+             "url": reverse("console:connections_connection_toggle", args=[conn.pk, app.client_id])}
+            for app, on in application_switches(conn)
+        ]
+
+    # --- actions --------------------------------------------------------------------------
+    @admin.action(description=_("Disable selected identity sources"), permissions=["change"])
+    def disable_connections(self, request, queryset):
+        queryset.update(enabled=False)
+
+    @admin.action(description=_("Enable selected identity sources"), permissions=["change"])
+    def enable_connections(self, request, queryset):
+        queryset.update(enabled=True)
+
+    # --- extra pages ----------------------------------------------------------------------
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("create/", view(self.wizard_sources_view), name="connections_connection_create"),
+            path("create/wechat/", view(self.wizard_wechat_view), name="connections_connection_create_wechat"),
+            path("<path:object_id>/applications/<str:client_id>/", view(self.toggle_view),
+                 name="connections_connection_toggle"),
+        ] + super().get_urls()
+
+    def _wizard_page(self, request, template, title, **context):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "title": title, **context}
+        return TemplateResponse(request, template, context)
+
+    def wizard_sources_view(self, request):
+        return self._wizard_page(request, "console/wizard_sources.html", _t("Create identity source"))
+
+    def wizard_wechat_view(self, request):
+        add_url = reverse("console:connections_connection_add") + f"?mode={ConnectionKind.WECHAT_MINIPROGRAM_PC}"
+        return self._wizard_page(request, "console/wizard_wechat.html", _t("WeChat login modes"),
+                                 modes=WECHAT_MODES, add_url=add_url)
+
+    def toggle_view(self, request, object_id, client_id):
+        """POST enabled=1|0: enable or disable the connection for one application of the pool."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        conn = self.get_object(request, object_id)
+        app = application_get(pool=current_pool(request), client_id=client_id)
+        try:
+            if request.POST.get("enabled") == "1":
+                connection_enable_for(connection=conn, application=app)
+                messages.success(request, _t("“%(c)s” is now enabled for “%(a)s”.") % {"c": conn.display_name, "a": app.name})
+            else:
+                connection_disable_for(connection=conn, application=app)
+                messages.success(request, _t("“%(c)s” is now disabled for “%(a)s”.") % {"c": conn.display_name, "a": app.name})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return HttpResponseRedirect(self._back(request, conn))
+
+    def _back(self, request, conn):
+        target = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) and target.startswith("/"):
+            return target
+        return reverse("console:connections_connection_change", args=[conn.pk])
