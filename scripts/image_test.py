@@ -270,7 +270,7 @@ def base_image(docker: str) -> str:
     if image_exists(docker, LOCAL_BASE):
         say(f"using the local base {LOCAL_BASE} (built earlier by scripts/image-base.sh)")
         return LOCAL_BASE
-    pulled = run([docker, "pull", PUBLIC_BASE], check=False, timeout=300)
+    pulled = run([docker, "pull", PUBLIC_BASE], check=False, timeout=120)
     if pulled.returncode == 0:
         return PUBLIC_BASE
     say(f"{PUBLIC_BASE} cannot be pulled ({(pulled.stderr.strip().splitlines() or ['?'])[-1][:120]}); "
