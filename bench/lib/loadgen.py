@@ -64,8 +64,9 @@ class Meters:
         named = [c for c in clients if c.get("name") == NOTIFY_CLIENT_NAME]
         return {"total": len(clients), "subscriber": len(subs), "named_notify": len(named)}
 
-    async def settle(self, quiet_seconds=1.5, limit=60.0):
-        """Wait until the database has been quiet (no commits) for quiet_seconds."""
+    async def settle(self, quiet_seconds=1.5, limit=60.0, stats_delay=10.5):
+        """Wait until the database has been quiet (no commits) for quiet_seconds, then stats_delay
+        more: a PostgreSQL backend that went idle reports its last transactions up to 10 s late."""
         start = time.monotonic()
         last = self.snapshot()
         quiet_since = time.monotonic()
@@ -75,8 +76,9 @@ class Meters:
             if now["xacts"] - last["xacts"] > 2:
                 quiet_since = time.monotonic()
             elif time.monotonic() - quiet_since >= quiet_seconds:
-                return
+                break
             last = now
+        await asyncio.sleep(stats_delay)
 
 
 def pct(values, q):
