@@ -115,6 +115,12 @@ def ticket_event(ticket: LoginTicket, outcome: str, *, user=None, reason: str = 
                               outcome=outcome, reason=reason, ip=ticket.ip, user_agent=ticket.user_agent)
 
 
+def ticket_wechat_failure(ticket: LoginTicket, exc: Exception) -> None:
+    """A WeChat failure is a login outcome too: its login event (a spent budget names itself and the call)."""
+    reason = getattr(exc, "event_reason", "") or f"{type(exc).__name__}:{getattr(exc, 'errcode', '')}"
+    ticket_event(ticket, LoginOutcome.FAILED, reason=reason[:64])
+
+
 def expire_if_overdue(ticket: LoginTicket, *, actor: str = "reader") -> bool:
     """Mark one overdue live ticket expired now (a read must never show it live); reloads it."""
     if not ticket.is_overdue():
