@@ -75,8 +75,9 @@ class _Counters:
             return None
         with self._lock:
             if self._shared_url != url:
-                storage = RedisStorage(url, key_prefix=KEY_PREFIX, wrap_exceptions=True,
-                                       socket_connect_timeout=0.5, socket_timeout=0.5)
+                pool = _cache_connection_pool(url)
+                storage = RedisStorage(url, connection_pool=pool, key_prefix=KEY_PREFIX, wrap_exceptions=True,
+                                       **({} if pool else {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}))
                 self._shared_url, self._shared = url, FixedWindowRateLimiter(storage)
             return self._shared
 
@@ -118,6 +119,18 @@ class _Counters:
     def forget_shared(self) -> None:
         with self._lock:
             self._shared_url = self._shared = None
+
+
+def _cache_connection_pool(url: str):
+    """The Redis connection pool of the default cache when it is Redis at `url` (one pool per process
+    for cache, notifications and counters), else None (the counters then open their own)."""
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    if getattr(cache, "_servers", None) != [url]:
+        return None
+    client = cache.redis_client() if hasattr(cache, "redis_client") else cache._cache.get_client(None, write=True)
+    return client.connection_pool
 
 
 counters = _Counters()
