@@ -12,12 +12,15 @@ def _key(pool) -> str:
     return f"enduser:{pool.pk}"
 
 
-def login_end_user(request, user: EndUser, *, identity=None, method: str = "wechat_miniprogram_pc") -> None:
+def login_end_user(request, user: EndUser, *, identity=None, connection=None, method: str = "wechat_miniprogram_pc") -> None:
     """Start an end-user session for user's pool (rotating the session key against fixation).
-    `identity` is the WeChat identity used; the OIDC provider reports it as wechat_openid."""
+    `identity` is the WeChat identity used; the OIDC provider reports it as wechat_openid.
+    `connection` is the identity source the login went through: the OIDC provider issues codes
+    from this session only to applications that source is enabled for."""
     request.session.cycle_key()
     request.session[_key(user.pool)] = {"user": user.pk, "auth_time": int(timezone.now().timestamp()), "amr": method,
-                                        "identity": identity.pk if identity is not None else None}
+                                        "identity": identity.pk if identity is not None else None,
+                                        "connection": connection.pk if connection is not None else None}
 
 
 def get_end_user(request, pool) -> EndUser | None:
@@ -36,6 +39,11 @@ def get_auth_time(request, pool) -> int | None:
 def get_identity_id(request, pool) -> int | None:
     data = request.session.get(_key(pool))
     return data.get("identity") if data else None
+
+
+def get_connection_id(request, pool) -> int | None:
+    data = request.session.get(_key(pool))
+    return data.get("connection") if data else None
 
 
 def logout_end_user(request, pool) -> None:

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from authlib.integrations.django_oauth2 import ResourceProtector
 from authlib.integrations.django_oauth2.resource_protector import return_error_response
 from authlib.oauth2 import OAuth2Error
-from authlib.oauth2.rfc6749 import InvalidRequestError
+from authlib.oauth2.rfc6749 import InvalidRequestError, UnauthorizedClientError
 from authlib.oidc.core.errors import LoginRequiredError
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.sessions import get_auth_time, get_end_user, get_identity_id, logout_end_user
+from accounts.sessions import get_auth_time, get_connection_id, get_end_user, get_identity_id, logout_end_user
+from connections.selectors import connections_enabled_for
 from scanlogin.errors import NotFound, ServiceError
 from tenants.selectors import pool_get
 
@@ -156,11 +157,24 @@ def authorize(request, pool):
     if _authz_params(request).get("response_mode", "query") != "query":
         return server.handle_error_response(request, InvalidRequestError(
             "Only response_mode=query is supported.", redirect_uri=grant.redirect_uri, state=grant.request.payload.state))
+    application = grant.client.application
+    if not connections_enabled_for(application).exists():
+        return server.handle_error_response(request, UnauthorizedClientError(
+            "No identity source is enabled for this application.", redirect_uri=grant.redirect_uri, state=grant.request.payload.state))
+    if not _session_source_enabled(request, pool, application):
+        user = None  # this session came through a source the application does not offer: log in again
     if _login_again(request, user, pool):
         if "none" in _authz_params(request).get("prompt", "").split():
             return server.handle_error_response(request, _login_required(grant))
         return HttpResponseRedirect(_login_url(request, pool))
     return server.create_authorization_response(request, grant_user=user, grant=grant)
+
+
+def _session_source_enabled(request, pool, application) -> bool:
+    """The per-application enabling rule, checked again here: the identity source the session's
+    login went through is enabled and switched on for this client application."""
+    connection_id = get_connection_id(request, pool)
+    return connection_id is not None and connections_enabled_for(application).filter(pk=connection_id).exists()
 
 
 def _login_required(grant):

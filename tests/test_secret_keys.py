@@ -28,7 +28,8 @@ def test_key_problems(secret_key, field_key, ids):
 
 
 def manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "DEBUG")}
+    # a clean server environment (the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is no deployment's)
+    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=120,
                           env={**base, "WECHAT_SIMULATOR_ENABLED": "false", **env})
 
