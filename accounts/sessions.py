@@ -9,14 +9,19 @@ from .models import EndUser
 
 
 def _key(pool) -> str:
-    return f"enduser:{pool.pk}"
+    return _key_for(pool.pk)
+
+
+def _key_for(pool_id) -> str:
+    return f"enduser:{pool_id}"
 
 
 def login_end_user(request, user: EndUser, *, identity=None, method: str = "wechat_miniprogram_pc") -> None:
     """Start an end-user session for user's pool (rotating the session key against fixation).
     `identity` is the WeChat identity used; the OIDC provider reports it as wechat_openid."""
-    request.session.cycle_key()
-    request.session[_key(user.pool)] = {"user": user.pk, "auth_time": int(timezone.now().timestamp()), "amr": method,
+    if request.session.session_key:  # a session the browser brought: a new key (fixation); a new one gets a key as it is saved
+        request.session.cycle_key()
+    request.session[_key_for(user.pool_id)] = {"user": user.pk, "auth_time": int(timezone.now().timestamp()), "amr": method,
                                         "identity": identity.pk if identity is not None else None}
 
 

