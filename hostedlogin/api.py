@@ -17,7 +17,7 @@ from .completion import login_complete
 from .jsonio import error, error_response, read_json
 from .miniprogram import wechat_error_response
 from .models import LIVE_STATUSES, TicketStatus
-from .redirects import safe_next
+from .redirects import MAX_STATE, next_for_login
 from .selectors import connection_for_login, connection_not_found
 from .tickets import (
     expire_if_overdue,
@@ -27,6 +27,7 @@ from .tickets import (
     ticket_get_for_browser,
     with_expires_in,
 )
+from .trylogin import try_allowed
 
 EXCHANGE_RELATED = ("user", "identity", "pool", "application", "connection")  # all the exchange reads, in one query
 
@@ -58,12 +59,16 @@ def _ticket_url(name: str, pool: str, key: str) -> str:
 @require_POST
 @limit_requests(("tickets_per_ip", from_ip), ("tickets_per_browser", _new_or_known_browser), ("tickets_per_pool", _pool))
 def tickets_create(request, pool):
-    """POST /u/<pool>/api/qr-tickets {"app_id", "connection", "try"?, "next"?} → 201 a pending ticket."""
+    """POST /u/<pool>/api/qr-tickets {"app_id", "connection", "try"?, "next"?, "state"?} → 201 a pending ticket.
+    `try` counts only in a browser that redeemed the console's Try-login grant; `next` must be this
+    application's authorization request; `state` goes back with a callback-URL code."""
     try:
-        data = read_json(request, {"app_id": (str, 64, True), "connection": (str, 31, True), "try": (bool, 0, False), "next": (str, 2000, False)})
+        data = read_json(request, {"app_id": (str, 64, True), "connection": (str, 31, True), "try": (bool, 0, False),
+                                   "next": (str, 2000, False), "state": (str, MAX_STATE, False)})
         the_pool = pool_get(slug=pool)
         app = application_get(pool=the_pool, client_id=data["app_id"])
         conn = connection_for_login(application=app, identifier=data["connection"])
+        next_url = next_for_login(pool_slug=pool, application=app, value=data.get("next"))
     except NotFound as exc:
         # An unknown pool answers like a connection that is not there (the contract's 404).
         return error_response(connection_not_found() if exc.code == "pool_not_found" else exc)
@@ -71,8 +76,8 @@ def tickets_create(request, pool):
         return error_response(exc)
     ticket = ticket_create(
         pool=the_pool, application=app, connection=conn, browser_hash=ensure_browser_secret(request),
-        ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""), try_mode=bool(data.get("try")),
-        next_url=safe_next(pool_slug=pool, value=data.get("next")),
+        ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""), try_mode=bool(data.get("try")) and try_allowed(request, application=app), state=data.get("state") or "",
+        next_url=next_url,
     )
     body = with_expires_in(public_state(ticket))
     body["qrcode_url"] = _ticket_url("ticket_qrcode", pool, ticket.key)

@@ -4,11 +4,14 @@ With nothing set, the embedded default runs: SQLite, a local-memory cache, the W
 simulator as the WeChat API. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
 """
 import os
+import sys
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from scanlogin.secret_keys import DEVELOPMENT_FIELD_KEY, DEVELOPMENT_SECRET_KEY, HOW_TO_FIX, key_problems
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -16,22 +19,20 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "scanlogin-insecure-development-key-change-me"
+# SECRET_KEY and FIELD_ENCRYPTION_KEY (any string; a Fernet key is derived for the encrypted model
+# fields: AppSecrets, signing keys). With DEBUG on, unset keys fall back to development keys; with
+# DEBUG off the settings refuse to load unless both are real secrets (scanlogin/secret_keys.py).
+SECRET_KEY = env("SECRET_KEY", default="") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="") or (DEVELOPMENT_FIELD_KEY if DEBUG else "")
+# The one command that must run before real keys exist, wherever DEBUG is off (e.g. in the image).
+GENERATING_SECRETS = sys.argv[1:2] == ["generate_secrets"]
+if not DEBUG and not GENERATING_SECRETS and (problems := key_problems(SECRET_KEY, FIELD_ENCRYPTION_KEY)):
+    raise ImproperlyConfigured(
+        "Refusing to start with DEBUG off: " + " ".join(message for _id, message in problems) + " " + HOW_TO_FIX)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "scanlogin.csrf.csrf_failure"
-
-# Key for encrypted model fields (AppSecret, signing keys). Any string; a Fernet key is derived.
-FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
-if not FIELD_ENCRYPTION_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be set when DEBUG is off.")
-    FIELD_ENCRYPTION_KEY = "scanlogin-development-field-key"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # ScanLogin's apps, bottom layer first (imports point down only; see README "Architecture").
+    "scanlogin",  # the project package: system checks, generate_secrets, log redaction
     "tenants",
     "connections",
     "accounts",
@@ -156,6 +158,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "expire-overdue-login-tickets": {"task": "hostedlogin.tasks.expire_overdue_tickets", "schedule": 5.0},
     "purge-finished-login-tickets": {"task": "hostedlogin.tasks.purge_finished_tickets", "schedule": 3600.0},
+    "purge-expired-try-login-grants": {"task": "hostedlogin.tasks.purge_try_grants", "schedule": 3600.0},
     "purge-stale-oidc-grants": {"task": "oidc.tasks.purge_stale_grants", "schedule": 3600.0},
     "purge-orphan-logo-files": {"task": "connections.tasks.purge_orphan_logos", "schedule": 3600.0},
 }
@@ -275,7 +278,10 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # id_token_hint (an ID token with the phone number inside) never reaches a log line: this filter
+    # on the handler, and on the access loggers of uvicorn, gunicorn and runserver (scanlogin/apps.py).
+    "filters": {"redact_query": {"()": "scanlogin.logredact.RedactQueryParams"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_query"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

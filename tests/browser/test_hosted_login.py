@@ -66,6 +66,7 @@ def test_try_login_popup_lands_on_the_success_page(live_server, page, login_app,
     popup.wait_for_url("**/u/acme/try/**", timeout=5000)
     text = popup.inner_text("body")
     assert "Login succeeded" in text and "Signed up" in text and "+8613800138000" in text
+    assert "not for use" in popup.inner_text("#preview-mark")
     claims = popup.inner_text("#id-token-claims")  # the decoded ID token the application would receive
     assert '"iss"' in claims and login_app.client_id in claims and '"phone_number": "+8613800138000"' in claims
     screenshot(popup, "hosted-try-success")
@@ -147,14 +148,16 @@ def test_the_login_page_speaks_simplified_chinese(live_server, chromium, login_a
         context.close()
 
 
-def test_the_simulators_phone_page_logs_the_pc_page_in(live_server, chromium, login_app, wechat_sim, settings, screenshot):
+def test_the_simulators_phone_page_logs_the_pc_page_in(live_server, chromium, login_app, operator, wechat_sim, settings, screenshot):
     """The embedded demo end to end: the PC page in one tab, the simulator's phone page in another."""
+    from hostedlogin.trylogin import try_grant_issue
     user = sim_user(wechat_sim, "13800138000", nickname="Li Lei")
+    grant = try_grant_issue(staff=operator, application=login_app)  # what the console's "Try login" hands over
     previous, wechat_sim.state.scanlogin_url = wechat_sim.state.scanlogin_url, live_server.url
     context = chromium.new_context(viewport={"width": 1280, "height": 800})
     try:
         pc = context.new_page()
-        pc.goto(f"{live_server.url}/u/acme/login?app_id={login_app.client_id}&try=1")
+        pc.goto(f"{live_server.url}/u/acme/login?app_id={login_app.client_id}&try={grant}")
         wait_state(pc, "pending")
         scene = sim_get(wechat_sim, "/sim/wxacodes")[0]["scene"]
         phone = context.new_page()
