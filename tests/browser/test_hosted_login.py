@@ -174,3 +174,29 @@ def test_the_simulators_phone_page_logs_the_pc_page_in(live_server, chromium, lo
     finally:
         wechat_sim.state.scanlogin_url = previous
         context.close()
+
+
+def test_refused_next_and_the_try_preview_in_english_and_chinese(live_server, chromium, login_app, operator, live_phone, wechat_sim, screenshot):
+    """The pages the security fixes added: a sign-in link whose next names another application, and
+    the Try-login success page with its "preview, not for use" mark."""
+    from hostedlogin.trylogin import try_grant_issue
+    user = sim_user(wechat_sim, "13800138000", nickname="Lin Wei")
+    foreign = "/u/acme/oidc/authorize?client_id=someone-else"
+    for lang, title, mark in [("en", "This sign-in link is not valid", "not for use"), ("zh-CN", "此登录链接无效", "仅供预览")]:
+        context = chromium.new_context(viewport={"width": 520, "height": 900}, locale=lang,
+                                       extra_http_headers={"Accept-Language": lang})
+        try:
+            page = context.new_page()
+            response = page.goto(f"{live_server.url}/u/acme/login?app_id={login_app.client_id}&next={foreign}")
+            assert response.status == 400 and title in page.inner_text("h1")
+            screenshot(page, f"hosted-invalid-next-{lang}")
+            grant = try_grant_issue(staff=operator, application=login_app)
+            page.goto(f"{live_server.url}/u/acme/login?app_id={login_app.client_id}&try={grant}")
+            wait_state(page, "pending")
+            token = live_phone.scan(user).json()["scan_token"]
+            assert live_phone.confirm(token, user).status_code == 200
+            page.wait_for_url("**/u/acme/try/**", timeout=5000)
+            assert mark in page.inner_text("#preview-mark")
+            screenshot(page, f"hosted-try-preview-{lang}")
+        finally:
+            context.close()
