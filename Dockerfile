@@ -49,8 +49,12 @@ RUN export DEBUG=true WECHAT_SIMULATOR_ENABLED=false STATIC_ROOT=/app/staticfile
 FROM ${BASE_IMAGE}
 LABEL org.opencontainers.image.title="ScanLogin" \
       org.opencontainers.image.description="ScanLogin web (ASGI), Celery worker and beat"
+# PYTHONSAFEPATH: a console script (uvicorn, celery) must not put /opt/venv/bin first on sys.path,
+# where a package's helper script (py-ip2region's ip2region.py) would shadow the package itself;
+# the project comes from PYTHONPATH.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
+    PYTHONSAFEPATH=1 \
     LANG=C.UTF-8 \
     PATH=/opt/venv/bin:$PATH \
     PYTHONPATH=/app \
@@ -73,4 +77,5 @@ ENV DEBUG=false WECHAT_SIMULATOR_ENABLED=false
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import urllib.request; urllib.request.urlopen('http://localhost:8000/console/login/', timeout=4)"
 
-CMD ["uvicorn", "scanlogin.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--proxy-headers", "--forwarded-allow-ips", "*"]
+# Forwarded headers are ScanLogin's to judge (TRUSTED_PROXIES), never uvicorn's.
+CMD ["uvicorn", "scanlogin.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--no-proxy-headers"]

@@ -30,12 +30,12 @@ def exchange_window() -> int:
 
 
 def ticket_create(*, pool, application, connection, browser_hash: str, ip: str | None = None,
-                  user_agent: str = "", try_mode: bool = False, next_url: str = "") -> LoginTicket:
+                  user_agent: str = "", try_mode: bool = False, next_url: str = "", state: str = "") -> LoginTicket:
     """A fresh pending ticket bound to one browser, living QR_TICKET_TTL seconds."""
     now = timezone.now()
     return LoginTicket.objects.create(
         pool=pool, application=application, connection=connection, browser_hash=browser_hash,
-        ip=ip, user_agent=(user_agent or "")[:300], try_mode=try_mode, next_url=next_url,
+        ip=ip, user_agent=(user_agent or "")[:300], try_mode=try_mode, next_url=next_url, state=state,
         created_at=now, updated_at=now, expires_at=now + timedelta(seconds=ttl()),
     )
 
@@ -119,6 +119,12 @@ def ticket_event(ticket: LoginTicket, outcome: str, *, user=None, reason: str = 
     """Write the login event of an outcome reached through this ticket (who, where from, which app)."""
     return login_event_record(pool=ticket.pool, connection=ticket.connection, application=ticket.application, user=user,
                               outcome=outcome, reason=reason, ip=ticket.ip, user_agent=ticket.user_agent)
+
+
+def ticket_wechat_failure(ticket: LoginTicket, exc: Exception) -> None:
+    """A WeChat failure is a login outcome too: its login event (a spent budget names itself and the call)."""
+    reason = getattr(exc, "event_reason", "") or f"{type(exc).__name__}:{getattr(exc, 'errcode', '')}"
+    ticket_event(ticket, LoginOutcome.FAILED, reason=reason[:64])
 
 
 def expire_if_overdue(ticket: LoginTicket, *, actor: str = "reader") -> bool:

@@ -1,6 +1,7 @@
 """The hosted login's HTML pages: login (scan panel), bind, "Try login" success, welcome."""
 import json
 
+from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -13,15 +14,18 @@ from accounts.pipeline import BindRefused
 from accounts.sessions import get_end_user, logout_end_user
 from oidc.preview import id_token_preview
 from scanlogin.errors import NotFound, ServiceError
+from scanlogin.proxies import client_ip
+from scanlogin.ratelimit import RateLimited, from_ip, limit_requests
 from tenants.selectors import application_get, pool_get
 
 from .bind import BIND_MESSAGES, bind_pending_ticket, ticket_bind_create, ticket_bind_existing
 from .browser import ensure_browser_secret, own_ticket, set_browser_cookie
 from .completion import login_complete
 from .models import TicketStatus
-from .redirects import safe_next
+from .redirects import MAX_STATE, next_for_login
 from .selectors import login_connections
 from .strings import page_strings
+from .trylogin import try_mode_for_page
 
 ERROR_TEXT = {
     "pool_not_found": (_("Page not found"), _("There is no login page at this address.")),
@@ -29,6 +33,7 @@ ERROR_TEXT = {
     "ticket_not_found": (_("Login request not found"), _("This login request does not exist or was started in another browser.")),
     "ticket_expired": (_("Login request expired"), _("This login request has expired. Start again.")),
     "ticket_already_used": (_("Already used"), _("This login request has already been used.")),
+    "invalid_next": (_("This sign-in link is not valid"), _("This sign-in link would continue to another application than the one shown. Start again from the website you came from.")),
 }
 
 
@@ -43,13 +48,17 @@ def login_page(request, pool):
     try:
         the_pool = pool_get(slug=pool)
         app = application_get(pool=the_pool, client_id=request.GET.get("app_id"))
+        next_url = next_for_login(pool_slug=pool, application=app, value=request.GET.get("next"))
     except NotFound as exc:
         return error_page(request, exc.code)
+    except ServiceError as exc:
+        return error_page(request, exc.code, exc.status)
     ensure_browser_secret(request)
     connections = login_connections(app)
-    try_mode = request.GET.get("try") == "1"
+    try_mode = try_mode_for_page(request, application=app)  # only with the console's one-time grant
+    state = request.GET.get("state", "")
     config = {
-        "app_id": app.client_id, "try_mode": try_mode, "next": safe_next(pool_slug=pool, value=request.GET.get("next")),
+        "app_id": app.client_id, "try_mode": try_mode, "next": next_url, "state": state if len(state) <= MAX_STATE else "",
         "connections": [c.identifier for c in connections], "tickets_url": reverse("hostedlogin:tickets", kwargs={"pool": pool}),
         "csrf": get_token(request), "strings": page_strings(),
     }
@@ -58,7 +67,12 @@ def login_page(request, pool):
     return set_browser_cookie(request, render(request, "hostedlogin/login.html", context))
 
 
+def _ticket_key(request, *, ticket, **_kwargs) -> str:
+    return ticket
+
+
 @require_http_methods(["GET", "POST"])
+@limit_requests(("bind_per_ip", from_ip), ("bind_per_ticket", _ticket_key), methods=("POST",), page=True)
 def bind_page(request, pool, ticket):
     """The paused login: bind an existing account (sign in once) or create a new one."""
     t = own_ticket(request, pool, ticket)
@@ -67,15 +81,18 @@ def bind_page(request, pool, ticket):
     except ServiceError as exc:
         return error_page(request, exc.code, exc.status if exc.status != 409 else 400)
     login_url = f"{reverse('hostedlogin:login', kwargs={'pool': pool})}?app_id={t.application.client_id}"
-    error = None
+    error, status, retry_after = None, 200, None
     if request.method == "POST":
         try:
             if request.POST.get("action") == "create":
                 res = ticket_bind_create(ticket=t)
             else:
-                res = ticket_bind_existing(ticket=t, login=request.POST.get("login", "")[:254], password=request.POST.get("password", "")[:256])
+                res = ticket_bind_existing(ticket=t, login=request.POST.get("login", "")[:254],
+                                           password=request.POST.get("password", "")[:256], ip=client_ip(request))
+        except RateLimited as exc:  # locked out: the form again, with when to come back
+            error, status, retry_after = exc.message, 429, exc.retry_after
         except BindRefused as exc:
-            error = BIND_MESSAGES.get(exc.reason, _("This login cannot continue."))
+            error, status = BIND_MESSAGES.get(exc.reason, _("This login cannot continue.")), 400
             if t.status != TicketStatus.CONFIRMED:
                 return render(request, "hostedlogin/bind.html", {"ticket": t, "error": error, "finished": True, "login_url": login_url}, status=403)
         except ServiceError as exc:
@@ -84,7 +101,10 @@ def bind_page(request, pool, ticket):
             return HttpResponseRedirect(login_complete(request, ticket=t, user=res.user, identity=res.identity))
     context = {"ticket": t, "error": error, "login_url": login_url, "can_create": not t.connection.login_only,
                "login_value": request.POST.get("login", "") if request.method == "POST" else ""}
-    return render(request, "hostedlogin/bind.html", context, status=400 if error else 200)
+    response = render(request, "hostedlogin/bind.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_GET
@@ -95,12 +115,15 @@ def try_success(request, pool, ticket):
         return error_page(request, "ticket_not_found")
     outcome_label = dict(LoginOutcome.choices).get(t.outcome, t.outcome)
     preview = id_token_preview(request=request, ticket=t)
-    return render(request, "hostedlogin/try_success.html", {
+    response = render(request, "hostedlogin/try_success.html", {
         "ticket": t, "user": t.user, "identity": t.identity, "outcome": t.outcome, "outcome_label": outcome_label,
         "app": t.application, "pool": t.pool, "connection": t.connection,
         "id_token": preview["token"], "id_token_header": json.dumps(preview["header"], indent=2),
         "id_token_claims": json.dumps(preview["claims"], indent=2, ensure_ascii=False),
+        "id_token_ttl_minutes": settings.OIDC_ID_TOKEN_TTL // 60,
     })
+    response["Cache-Control"] = "no-store"  # personal data and a signed token: never kept by a cache
+    return response
 
 
 @require_GET

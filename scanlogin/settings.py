@@ -4,11 +4,14 @@ With nothing set, the embedded default runs: SQLite, a local-memory cache, the W
 simulator as the WeChat API. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
 """
 import os
+import sys
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from scanlogin.secret_keys import DEVELOPMENT_FIELD_KEY, DEVELOPMENT_SECRET_KEY, HOW_TO_FIX, key_problems
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -16,22 +19,20 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "scanlogin-insecure-development-key-change-me"
+# SECRET_KEY and FIELD_ENCRYPTION_KEY (any string; a Fernet key is derived for the encrypted model
+# fields: AppSecrets, signing keys). With DEBUG on, unset keys fall back to development keys; with
+# DEBUG off the settings refuse to load unless both are real secrets (scanlogin/secret_keys.py).
+SECRET_KEY = env("SECRET_KEY", default="") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="") or (DEVELOPMENT_FIELD_KEY if DEBUG else "")
+# The one command that must run before real keys exist, wherever DEBUG is off (e.g. in the image).
+GENERATING_SECRETS = sys.argv[1:2] == ["generate_secrets"]
+if not DEBUG and not GENERATING_SECRETS and (problems := key_problems(SECRET_KEY, FIELD_ENCRYPTION_KEY)):
+    raise ImproperlyConfigured(
+        "Refusing to start with DEBUG off: " + " ".join(message for _id, message in problems) + " " + HOW_TO_FIX)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "scanlogin.csrf.csrf_failure"
-
-# Key for encrypted model fields (AppSecret, signing keys). Any string; a Fernet key is derived.
-FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
-if not FIELD_ENCRYPTION_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be set when DEBUG is off.")
-    FIELD_ENCRYPTION_KEY = "scanlogin-development-field-key"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # ScanLogin's apps, bottom layer first (imports point down only; see README "Architecture").
+    "scanlogin",  # the project package: system checks, generate_secrets, log redaction
     "tenants",
     "connections",
     "accounts",
@@ -57,6 +59,8 @@ INSTALLED_APPS = [
 # hops each per request (scanlogin/middleware.py); every entry must stay async-capable, or each
 # waiting long-poll would hold a thread (tests/test_asgi_middleware.py).
 MIDDLEWARE = [
+    # First: X-Forwarded-Proto counts only from TRUSTED_PROXIES (scanlogin/proxies.py).
+    "scanlogin.proxies.forwarded_headers_middleware",
     "scanlogin.middleware.SecurityMiddleware",
     "scanlogin.middleware.SessionMiddleware",
     "scanlogin.middleware.LocaleMiddleware",
@@ -107,8 +111,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    # Django's RedisCache with one connection pool per process (not one per request under ASGI).
-    CACHES = {"default": {"BACKEND": "scanlogin.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's RedisCache with one connection pool per process (not one per request under ASGI); a dead
+    # Redis must fail fast: its readers then use process memory (scanlogin/fallback.py).
+    CACHES = {"default": {"BACKEND": "scanlogin.cache.RedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "scanlogin"}}
 
@@ -152,6 +158,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "expire-overdue-login-tickets": {"task": "hostedlogin.tasks.expire_overdue_tickets", "schedule": 5.0},
     "purge-finished-login-tickets": {"task": "hostedlogin.tasks.purge_finished_tickets", "schedule": 3600.0},
+    "purge-expired-try-login-grants": {"task": "hostedlogin.tasks.purge_try_grants", "schedule": 3600.0},
     "purge-stale-oidc-grants": {"task": "oidc.tasks.purge_stale_grants", "schedule": 3600.0},
     "purge-orphan-logo-files": {"task": "connections.tasks.purge_orphan_logos", "schedule": 3600.0},
 }
@@ -167,6 +174,14 @@ WECHAT_MINIPROGRAM_PAGE = env("WECHAT_MINIPROGRAM_PAGE", default="pages/login/lo
 WECHAT_MINIPROGRAM_ENV = env("WECHAT_MINIPROGRAM_ENV", default="release")
 # When set, the PC page shows a plain QR of this URL prefix + scene ("scan a normal link QR").
 WECHAT_LINK_QR_PREFIX = env("WECHAT_LINK_QR_PREFIX", default="")
+# ScanLogin's budget of WeChat calls per AppID and API, below WeChat's own limits (connections/wechat/quota.py);
+# spent → 503 wechat_quota_exhausted without calling WeChat. Rates as for RATE_LIMITS; empty: no budget.
+WECHAT_QUOTA = {
+    "wxacode": env.str("WECHAT_QUOTA_WXACODE", default="4000/minute"),  # getwxacodeunlimit: WeChat allows ~5,000/minute
+    "token": env.str("WECHAT_QUOTA_TOKEN", default="1500/day"),         # cgi-bin/token, stable_token: ~2,000/day
+    "jscode2session": env.str("WECHAT_QUOTA_JSCODE2SESSION", default=""),  # no per-AppID limit documented
+    "phone": env.str("WECHAT_QUOTA_PHONE", default=""),                 # getuserphonenumber: paid per success
+}
 
 # The WeChat simulator is a development and test tool: it can never be on without DEBUG.
 WECHAT_SIMULATOR_ENABLED = env.bool("WECHAT_SIMULATOR_ENABLED", default=DEBUG)
@@ -202,6 +217,33 @@ OIDC_ACCESS_TOKEN_TTL = env.int("OIDC_ACCESS_TOKEN_TTL", default=3600)
 OIDC_ID_TOKEN_TTL = env.int("OIDC_ID_TOKEN_TTL", default=3600)
 OIDC_REFRESH_TOKEN_TTL = env.int("OIDC_REFRESH_TOKEN_TTL", default=30 * 24 * 3600)
 
+# --- Abuse limits, proxies, outages (README "Security") ---------------------------------------------
+# Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (CIDRs, comma-separated). Empty: none,
+# the peer's own address is the client's. Behind a load balancer: its network only, never 0.0.0.0/0.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Seconds a failed Redis is left alone (its readers use process memory) before it is asked again.
+REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=5.0)
+# Rate limits of the unauthenticated surfaces, in the `limits` notation ("20/minute;200/hour",
+# "10/15 minutes"); an empty value switches that limit off. Each is its own variable RATE_LIMIT_<NAME>.
+# The defaults let an office of hundreds behind one address log in at once; a browser gets less.
+RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)  # false: every limit and lockout off (benchmarks)
+RATE_LIMIT_DEFAULTS = {
+    "tickets_per_browser": "20/minute;200/hour",     # POST /u/<pool>/api/qr-tickets, per binding cookie/header
+    "tickets_per_ip": "600/minute",                  # … per client IP
+    "tickets_per_pool": "3000/minute",               # … per pool (protects the AppID other pools share)
+    "qrcode_per_browser": "60/minute",               # GET …/qrcode.png
+    "qrcode_per_ip": "1200/minute",
+    "miniprogram_per_ip": "600/minute",              # POST /api/miniprogram/* (phones share carrier NAT)
+    "miniprogram_per_scan_token": "10/minute",       # confirm / cancel with one scan token
+    "bind_per_ticket": "20/minute",                  # POST /u/<pool>/bind/<ticket>
+    "bind_per_ip": "120/minute",
+    "bind_failures_per_account": "10/15 minutes",    # wrong passwords for one login name, across tickets → locked
+    "bind_failures_per_ip": "50/15 minutes",         # wrong passwords from one IP → locked
+    "oidc_token_per_client": "1200/minute",          # POST /u/<pool>/oidc/token, per client_id
+}
+RATE_LIMITS = {name: env.str(f"RATE_LIMIT_{name.upper()}", default=rate) for name, rate in RATE_LIMIT_DEFAULTS.items()}
+RATE_LIMIT_MEMORY_MAX_KEYS = env.int("RATE_LIMIT_MEMORY_MAX_KEYS", default=100_000)  # per process while Redis is down
+
 # Management API: per-token rate limit ("<n>/<sec|min|hour|day>"), counted in the cache.
 MANAGEMENT_API_RATE = env("MANAGEMENT_API_RATE", default="600/min")
 
@@ -236,10 +278,35 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # id_token_hint (an ID token with the phone number inside) never reaches a log line: this filter
+    # on the handler, and on the access loggers of uvicorn, gunicorn and runserver (scanlogin/apps.py).
+    "filters": {"redact_query": {"()": "scanlogin.logredact.RedactQueryParams"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_query"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+
+def _check_abuse_settings():
+    """Refuse to start on a rate or a proxy network that cannot be read (rather than not limiting)."""
+    import ipaddress
+
+    from limits import parse_many
+
+    rates = {f"RATE_LIMIT_{n.upper()}": r for n, r in RATE_LIMITS.items()} | {f"WECHAT_QUOTA_{n.upper()}": r for n, r in WECHAT_QUOTA.items()}
+    for name, rate in rates.items():
+        try:
+            rate and parse_many(rate)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: not a rate like '20/minute' ({rate!r})") from None
+    for cidr in TRUSTED_PROXIES:
+        try:
+            ipaddress.ip_network(cidr.strip(), strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"TRUSTED_PROXIES: {cidr!r} is not an IP network") from None
+
+
+_check_abuse_settings()
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)

@@ -12,11 +12,13 @@ from pathlib import Path
 
 from django.utils.module_loading import import_string
 
+from scanlogin.secret_keys import generate
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def production_middleware() -> list[str]:
-    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "x" * 50, "FIELD_ENCRYPTION_KEY": "k", "WECHAT_SIMULATOR_ENABLED": "false",
+    env = {**os.environ, "DEBUG": "false", **generate(), "WECHAT_SIMULATOR_ENABLED": "false",
            "DJANGO_SETTINGS_MODULE": "scanlogin.settings"}
     code = "import json, django; django.setup(); from django.conf import settings; print(json.dumps(settings.MIDDLEWARE))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)

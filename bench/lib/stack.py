@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from scanlogin.secret_keys import generate as generate_keys
+
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -134,7 +136,8 @@ class Stack:
     def web_env(self) -> dict:
         # The production shape: DEBUG off (no query log, no debug pages), the simulator off in this process.
         env = self.base_env()
-        env.update({"DEBUG": "false", "SECRET_KEY": "bench-secret-key-" + "x" * 40, "FIELD_ENCRYPTION_KEY": "bench-field-key",
+        # Real keys: with DEBUG off ScanLogin refuses placeholder or short ones (scanlogin/secret_keys.py).
+        env.update({"DEBUG": "false", **generate_keys(),
                     "WECHAT_SIMULATOR_ENABLED": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost",
                     "QR_TICKET_TTL": "1800", "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false"})
         env.update(self.server_env)

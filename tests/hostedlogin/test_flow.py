@@ -116,7 +116,8 @@ def test_ask_bind_links_after_the_user_signs_in(browser, phone, wx_user, existin
     assert _session_user(browser, pool) == existing_user
     assert LoginTicket.objects.get(pk=ticket.pk).status == TicketStatus.CONSUMED
     assert browser.exchange(ticket.key).json()["error"] == "ticket_already_used"
-    assert list(LoginEvent.objects.order_by("id").values_list("outcome", flat=True)) == ["bind_required", "bound"]
+    events = list(LoginEvent.objects.order_by("id").values_list("outcome", "reason"))
+    assert events == [("bind_required", ""), ("failed", "bind_invalid_credentials"), ("bound", "")]
 
 
 def test_ask_bind_can_create_a_new_account_unless_login_only(browser, phone, wx_user, existing_user, connection, pool):
@@ -280,7 +281,10 @@ def test_wechat_failure_on_confirm_leaves_the_ticket_scanned(browser, phone, wx_
     assert not EndUser.objects.exists()
 
 
-def test_try_login_lands_on_the_success_page(browser, phone, wx_user, pool):
+def test_try_login_lands_on_the_success_page(browser, phone, wx_user, pool, operator):
+    from hostedlogin.trylogin import try_grant_issue
+    grant = try_grant_issue(staff=operator, application=browser.app)  # the console's "Try login" button
+    browser.client.get("/u/acme/login", {"app_id": browser.app.client_id, "try": grant})
     ticket = browser.new_ticket(**{"try": True})
     phone.scan_and_confirm(ticket, wx_user)
     target = browser.exchange(ticket.key).json()["redirect_to"]
@@ -291,11 +295,12 @@ def test_try_login_lands_on_the_success_page(browser, phone, wx_user, pool):
     assert "Signed up" in text and wx_user["openids"][phone.appid] in text and "+8613800138000" in text
 
 
-def test_oidc_next_is_honoured_only_under_the_pools_oidc_path(browser, phone, wx_user):
-    good = "/u/acme/oidc/authorize?client_id=x&state=1"
-    for given, stored in [(good, good), ("https://evil.example/u/acme/oidc/", ""), ("//evil.example/x", ""),
-                          ("/u/globex/oidc/authorize", ""), ("/u/acme/oidc/../../console/", ""), ("/u/acme/welcome", "")]:
-        assert browser.new_ticket(next=given).next_url == stored
+def test_oidc_next_is_honoured_only_as_this_applications_authorization_request(browser, phone, wx_user):
+    good = f"/u/acme/oidc/authorize?client_id={browser.app.client_id}&state=1"
+    for bad in ["https://evil.example/u/acme/oidc/", "//evil.example/x", "/u/globex/oidc/authorize",
+                "/u/acme/oidc/../../console/", "/u/acme/welcome", "/u/acme/oidc/authorize?client_id=x&state=1"]:
+        refused = browser.create(next=bad)
+        assert refused.status_code == 400 and refused.json()["error"] == "invalid_next", bad
     ticket = browser.new_ticket(next=good)
     phone.scan_and_confirm(ticket, wx_user)
     assert browser.exchange(ticket.key).json()["redirect_to"] == good
