@@ -62,11 +62,18 @@ def mask_nickname(name: str) -> str:
 
 
 def public_state(ticket: LoginTicket, now=None) -> dict:
-    """What the browser may know: status, expiry, masked nickname/avatar, refusal reason."""
+    """What the browser may know: status, expiry, masked nickname/avatar, refusal reason.
+
+    The avatar of the account that scanned is shown only once the login is confirmed, when this
+    browser receives that login anyway. While merely scanned, the person holding the phone may be
+    someone a relayed (phished) code reached, who may still cancel: the asking browser then sees a
+    masked nickname and never their picture.
+    """
     status = ticket.effective_status(now)
     state = {"ticket": ticket.key, "status": status, "expires_at": ticket.expires_at.isoformat()}
     if ticket.openid and status in (TicketStatus.SCANNED, TicketStatus.CONFIRMED):
-        state["scanned_by"] = {"nickname": ticket.scanned_nickname, "avatar": ticket.scanned_avatar}
+        avatar = ticket.scanned_avatar if status == TicketStatus.CONFIRMED else ""
+        state["scanned_by"] = {"nickname": ticket.scanned_nickname, "avatar": avatar}
     if status == TicketStatus.REJECTED:
         state["reason"] = ticket.reason
     return state

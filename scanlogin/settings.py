@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: X-Forwarded-Proto counts only from TRUSTED_PROXIES (scanlogin/proxies.py).
     "scanlogin.proxies.forwarded_headers_middleware",
+    # A request that failed because the database is away answers 503, not 500 (scanlogin/outage.py).
+    "scanlogin.outage.database_outage_middleware",
     "scanlogin.middleware.SecurityMiddleware",
     "scanlogin.middleware.SessionMiddleware",
     "scanlogin.middleware.LocaleMiddleware",

@@ -9,6 +9,7 @@ pytest_plugins = [
     "tests.fixtures.api",
     "tests.fixtures.browser",
     "tests.fixtures.console",
+    "tests.fixtures.outage",
 ]
 
 
