@@ -31,6 +31,7 @@ COPY manage.py ./
 COPY templates ./templates
 COPY static ./static
 COPY locale ./locale
+COPY sdk/js/scanlogin.js ./sdk/js/scanlogin.js
 
 # Build-time only: collectstatic and compilemessages need settings, not secrets.
 RUN DEBUG=true WECHAT_SIMULATOR_ENABLED=false python manage.py collectstatic --noinput \

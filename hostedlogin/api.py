@@ -17,13 +17,14 @@ from scanlogin.errors import NotFound, ServiceError
 from tenants.selectors import application_get, pool_get
 
 from . import notify
-from .browser import browser_hash, ensure_browser_secret, own_ticket, set_browser_cookie
+from .browser import browser_hash, ensure_browser_secret, is_widget_request, own_ticket, set_browser_cookie
 from .completion import login_complete
 from .jsonio import error, error_response, read_json
 from .miniprogram import wechat_error_response
 from .models import LIVE_STATUSES, TicketStatus
 from .redirects import safe_next
 from .selectors import connection_for_login, connection_not_found
+from .widget import WIDGET_FIELDS, csrf_unless_widget, widget_code_issue, widget_request
 from .tickets import (
     expire_if_overdue,
     public_state,
@@ -49,23 +50,35 @@ def _ticket_url(name: str, pool: str, key: str) -> str:
     return reverse(f"hostedlogin:{name}", kwargs={"pool": pool, "ticket": key})
 
 
+TICKET_FIELDS = {"app_id": (str, 64, True), "connection": (str, 31, True), "try": (bool, 0, False), "next": (str, 2000, False)}
+
+
+@csrf_unless_widget
 @require_POST
 def tickets_create(request, pool):
-    """POST /u/<pool>/api/qr-tickets {"app_id", "connection", "try"?, "next"?} → 201 a pending ticket."""
+    """POST /u/<pool>/api/qr-tickets {"app_id", "connection", "try"?, "next"?} → 201 a pending ticket.
+
+    From the embedded code (X-ScanLogin-Binding header) also {"redirect_uri", "code_challenge"?,
+    "code_challenge_method"?, "scope"?, "nonce"?}: the ticket is bound to the header, not a cookie.
+    """
+    widget = is_widget_request(request)
     try:
-        data = read_json(request, {"app_id": (str, 64, True), "connection": (str, 31, True), "try": (bool, 0, False), "next": (str, 2000, False)})
+        bhash = ensure_browser_secret(request)
+        data = read_json(request, {**TICKET_FIELDS, **WIDGET_FIELDS} if widget else TICKET_FIELDS)
         the_pool = pool_get(slug=pool)
         app = application_get(pool=the_pool, client_id=data["app_id"])
+        request.cors_application = app  # CORS answers this application's web origins (hostedlogin/cors.py)
         conn = connection_for_login(application=app, identifier=data["connection"])
+        oidc_request = widget_request(application=app, data=data, origin=request.headers.get("Origin")) if widget else None
     except NotFound as exc:
         # An unknown pool answers like a connection that is not there (the contract's 404).
         return error_response(connection_not_found() if exc.code == "pool_not_found" else exc)
     except ServiceError as exc:
         return error_response(exc)
     ticket = ticket_create(
-        pool=the_pool, application=app, connection=conn, browser_hash=ensure_browser_secret(request),
-        ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""), try_mode=bool(data.get("try")),
-        next_url=safe_next(pool_slug=pool, value=data.get("next")),
+        pool=the_pool, application=app, connection=conn, browser_hash=bhash,
+        ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""), try_mode=bool(data.get("try")) and not widget,
+        next_url="" if widget else safe_next(pool_slug=pool, value=data.get("next")), widget_request=oidc_request,
     )
     body = with_expires_in(public_state(ticket))
     body["qrcode_url"] = _ticket_url("ticket_qrcode", pool, ticket.key)
@@ -173,9 +186,11 @@ def ticket_qrcode(request, pool, ticket):
     return response
 
 
+@csrf_unless_widget
 @require_POST
 def ticket_exchange_view(request, pool, ticket):
-    """POST .../exchange: consume a confirmed ticket once → an end-user session and where to go."""
+    """POST .../exchange: consume a confirmed ticket once → an end-user session and where to go
+    (a widget's ticket: an authorization code for its redirect URI instead of a session)."""
     t = own_ticket(request, pool, ticket)
     if t is None:
         return _ticket_not_found()
@@ -185,5 +200,7 @@ def ticket_exchange_view(request, pool, ticket):
         return error_response(exc)
     if t.status == TicketStatus.CONFIRMED and t.bind_pending:
         return JsonResponse({"status": "bind_required", "redirect_to": _ticket_url("bind", pool, t.key)})
+    if t.widget_request is not None:
+        return JsonResponse({"status": TicketStatus.CONSUMED, **widget_code_issue(ticket=t)})
     return JsonResponse({"status": TicketStatus.CONSUMED,
                          "redirect_to": login_complete(request, ticket=t, user=t.user, identity=t.identity)})

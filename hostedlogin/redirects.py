@@ -17,13 +17,15 @@ _UNSAFE = re.compile(r"[\x00-\x20\\]|/\.\.?(/|$)|%2e|%2f|%5c", re.IGNORECASE)
 
 
 def safe_next(*, pool_slug: str, value: str | None) -> str:
-    """`value` if it is a relative path under /u/<pool>/oidc/ (an OIDC authorize round trip), else ""."""
+    """`value` if it is a relative path under the pool's OIDC prefix (an OIDC authorize round trip):
+    /u/<pool>/oidc/, or /oidc/ on the pool's own login domain. Else ""."""
     if not value or len(value) > 2000:
         return ""
     parts = urlsplit(value)
     if parts.scheme or parts.netloc or _UNSAFE.search(parts.path):
         return ""
-    return value if parts.path.startswith(f"/u/{pool_slug}/oidc/") else ""
+    oidc_prefix = reverse("oidc:discovery", kwargs={"pool": pool_slug}).split(".well-known/")[0]
+    return value if parts.path.startswith(oidc_prefix) else ""
 
 
 def after_login_redirect(*, request, ticket, user) -> str:

@@ -12,6 +12,7 @@ from accounts.models import LoginOutcome
 from accounts.pipeline import BindRefused
 from accounts.sessions import get_end_user, logout_end_user
 from oidc.preview import id_token_preview
+from oidc.web_message import keeps_opener
 from scanlogin.errors import NotFound, ServiceError
 from tenants.selectors import application_get, pool_get
 
@@ -38,6 +39,7 @@ def error_page(request, code: str, status: int = 404, *, back_url: str = ""):
 
 
 @require_GET
+@keeps_opener  # it runs in the popup of a website's loginWithPopup
 def login_page(request, pool):
     """GET /u/<pool>/login?app_id=<client_id>[&try=1][&next=/u/<pool>/oidc/...]"""
     try:
@@ -59,6 +61,7 @@ def login_page(request, pool):
 
 
 @require_http_methods(["GET", "POST"])
+@keeps_opener
 def bind_page(request, pool, ticket):
     """The paused login: bind an existing account (sign in once) or create a new one."""
     t = own_ticket(request, pool, ticket)
