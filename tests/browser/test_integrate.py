@@ -207,3 +207,40 @@ def test_embedded_code_speaks_chinese(chromium, site, wechat_sim, screenshot):
         screenshot(page, "example-embedded-zh")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("locale, text", [("en-US", "The sign-in did not complete."), ("zh-CN", "登录未完成。")])
+def test_the_web_message_page_opened_without_an_opener_says_what_happened(chromium, site, locale, text, screenshot):
+    """prompt=none without a session answers login_required as a web message; alone in a tab the page explains."""
+    context = chromium.new_context(viewport={"width": 600, "height": 500}, locale=locale)
+    try:
+        page = context.new_page()
+        app = site.apps["confidential"][0]
+        page.goto(f"{site.scanlogin}/u/acme/oidc/authorize?response_type=code&response_mode=web_message&prompt=none"
+                  f"&client_id={app.client_id}&redirect_uri={site.redirect_uri}&state=s1&scope=openid")
+        assert text in page.inner_text("#web-message")
+        assert page.get_attribute("#web-message", "data-sent") == "false"  # no opener: nothing posted anywhere
+        screenshot(page, f"web-message-alone-{locale[:2]}")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("locale, label", [("en-US", "Web origins"), ("zh-CN", "Web 来源")])
+def test_the_console_shows_web_origins_and_the_sdk(chromium, live_server, site, admin, locale, label, screenshot):
+    from tests.fixtures.core import PASSWORD
+
+    context = chromium.new_context(viewport={"width": 1366, "height": 1000}, locale=locale)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/console/login/")
+        page.fill("input[name=username]", admin.username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("input[type=submit], button[type=submit]")
+        app = site.apps["confidential"][0]
+        page.goto(f"{live_server.url}/console/tenants/application/{app.pk}/change/")
+        assert label in page.inner_text("body")
+        assert page.input_value("textarea[name=web_origins]") == site.origin
+        assert page.inner_text("#sdk-url") == f"{live_server.url}/sdk/scanlogin.js"
+        screenshot(page, f"console-application-web-origins-{locale[:2]}")
+    finally:
+        context.close()
