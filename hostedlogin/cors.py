@@ -32,11 +32,16 @@ def allowed_origins(request, slug: str, match) -> set[str]:
     app = getattr(request, "cors_application", None)
     if app is not None:  # the view found the application the request names
         return set(app.web_origins or [])
+    # django-cors-headers asks twice per request (before and after the view): look up once.
+    memo = request.__dict__.setdefault("_scanlogin_cors", {})
     if match["ticket"] and request.method != "OPTIONS":
-        origins = _ticket_origins(slug, match["ticket"])
-        if origins is not None:
-            return origins
-    return _pool_origins(slug)
+        if "ticket" not in memo:
+            memo["ticket"] = _ticket_origins(slug, match["ticket"])
+        if memo["ticket"] is not None:
+            return memo["ticket"]
+    if "pool" not in memo:
+        memo["pool"] = _pool_origins(slug)
+    return memo["pool"]
 
 
 def cors_allowed(sender=None, request=None, **kwargs) -> bool:
@@ -45,8 +50,8 @@ def cors_allowed(sender=None, request=None, **kwargs) -> bool:
     if not origin:
         return False
     match = _PATH.match(request.path_info)
-    if match is None:
-        return False
+    if match is None or origin == f"{request.scheme}://{request.get_host()}":
+        return False  # not a CORS route, or the hosted login's own page (same origin: nothing to allow)
     on_domain = getattr(request, "pool_domain", None)
     slug = match["pool"] or on_domain
     if not slug or (match["pool"] and on_domain):

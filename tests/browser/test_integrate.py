@@ -10,6 +10,7 @@ import importlib.util
 import socket
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -87,6 +88,16 @@ def phone(live_server, wechat_sim, settings):
     return Phone(live_server.url, wechat_sim, settings.WECHAT_DEFAULT_APP_ID, sim_user(wechat_sim, "13800138000", nickname="Lin Wei"))
 
 
+def open_popup(page, site, button):
+    """On the sample website's popup page, press `button`: the hosted login opens in a popup."""
+    page.goto(f"{site.origin}/popup")
+    with page.expect_popup() as info:
+        page.click(button)
+    popup = info.value
+    popup.wait_for_selector('#panel[data-state="pending"]')
+    return popup
+
+
 def claims_shown(page, site, client="confidential"):
     page.wait_for_selector("#claims:not([hidden])", timeout=10000)
     text = page.inner_text("#claims")
@@ -112,10 +123,7 @@ def test_redirect_mode_logs_in_across_origins(page, site, phone, screenshot):
 def test_popup_mode_confidential_client(page, site, phone, screenshot):
     page.goto(f"{site.origin}/popup")
     screenshot(page, "example-popup")
-    with page.expect_popup() as info:
-        page.click("#popup-confidential")
-    popup = info.value
-    popup.wait_for_selector('#panel[data-state="pending"]')
+    popup = open_popup(page, site, "#popup-confidential")
     assert popup.url.startswith(f"{site.scanlogin}/u/acme/login?")
     screenshot(popup, "example-popup-window")
     phone.confirm(phone.scan())
@@ -126,11 +134,7 @@ def test_popup_mode_confidential_client(page, site, phone, screenshot):
 
 
 def test_popup_mode_public_client_redeems_in_the_browser(page, site, phone):
-    page.goto(f"{site.origin}/popup")
-    with page.expect_popup() as info:
-        page.click("#popup-public")
-    popup = info.value
-    popup.wait_for_selector('#panel[data-state="pending"]')
+    popup = open_popup(page, site, "#popup-public")
     token_calls = []
     page.on("request", lambda r: token_calls.append(r) if r.url.endswith("/oidc/token") else None)
     phone.confirm(phone.scan())
@@ -142,11 +146,7 @@ def test_popup_mode_public_client_redeems_in_the_browser(page, site, phone):
 
 
 def test_a_popup_the_user_closes_rejects_with_popup_closed(page, site, screenshot):
-    page.goto(f"{site.origin}/popup")
-    with page.expect_popup() as info:
-        page.click("#popup-confidential")
-    popup = info.value
-    popup.wait_for_selector('#panel[data-state="pending"]')
+    popup = open_popup(page, site, "#popup-confidential")
     popup.close()
     page.wait_for_selector('#status[data-error="popup_closed"]', timeout=5000)
     assert "popup_closed" in page.inner_text("#status")
@@ -172,7 +172,8 @@ def test_embedded_code_logs_in_without_cookies_of_scanlogin(page, browser_contex
     assert "via embedded code" in page.inner_text("#who")
     screenshot(page, "example-logged-in-embedded")
     # The ticket was bound by the widget's header secret: ScanLogin set no cookie in this browser.
-    assert not [c for c in browser_context.cookies() if c["domain"] == "127.0.0.1"]
+    scanlogin_host = urlsplit(site.scanlogin).hostname
+    assert not [c for c in browser_context.cookies() if c["domain"] == scanlogin_host]
     ticket = LoginTicket.objects.get(status=TicketStatus.CONSUMED)  # (the reloaded page shows a fresh code)
     assert ticket.widget_request["redirect_uri"] == f"{site.origin}/callback" and ticket.browser_hash
 

@@ -7,6 +7,7 @@ from asgiref.sync import async_to_sync
 from django.test import AsyncClient, Client
 
 from tenants.services import application_create
+from tests.fixtures.scanflow import off_loop
 
 ROOT = Path(__file__).resolve().parents[2]
 SDK = ROOT / "sdk" / "js" / "scanlogin.js"
@@ -48,7 +49,7 @@ def test_cors_decisions_work_under_asgi_too(pool, connection, wechat_sim):
                                 headers={**headers, "Origin": "https://evil.example.com"})
         return created, status, evil
 
-    created, status, evil = async_to_sync(calls)()
+    created, status, evil = off_loop(async_to_sync(calls))  # (a thread of its own once Playwright's loop runs here)
     assert created.status_code == 201 and created["Access-Control-Allow-Origin"] == "https://shop.example.com"
     assert "sl_browser" not in created.cookies  # bound by the header
     assert status.status_code == 200 and status["Access-Control-Allow-Origin"] == "https://shop.example.com"
