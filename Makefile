@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run example test test-suite test-miniprogram miniprogram-deps test-sdk install migrate seed messages clean bench
+.PHONY: run example test test-suite test-miniprogram miniprogram-deps test-sdk install migrate seed messages clean bench image-test
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ test-miniprogram: miniprogram-deps
 # The browser SDK's type check and node tests alone (`make test` runs them through pytest as well).
 test-sdk:
 	cd sdk/js && npm ci --no-audit --no-fund && npm test
+
+# The production image built and run for real (Docker engine, offline base): see the README.
+image-test: install
+	$(PY) scripts/image_test.py
 
 bench: install
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

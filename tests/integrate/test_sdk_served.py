@@ -26,7 +26,10 @@ def test_the_sdk_is_served_as_is(settings, pool):
 
 
 def test_the_image_carries_the_sdk():
-    assert "COPY sdk/js/scanlogin.js ./sdk/js/scanlogin.js" in (ROOT / "Dockerfile").read_text()
+    """The image copies the whole project minus .dockerignore, which must not leave the SDK out."""
+    assert "\nCOPY . .\n" in (ROOT / "Dockerfile").read_text()
+    ignored = [line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines() if line.strip() and not line.startswith("#")]
+    assert not [p for p in ignored if p.strip("/*") in ("sdk", "sdk/js", "sdk/js/scanlogin.js", "*.js")]
 
 
 @pytest.mark.django_db(transaction=True)
