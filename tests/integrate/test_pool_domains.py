@@ -114,3 +114,21 @@ def test_the_api_sets_the_custom_domain_admin_only(api_client, operator_client, 
     taken = api_client.patch("/api/v1/pool", {"custom_domain": "id.globex.test"}, format="json")
     assert taken.status_code in (400, 409)
     assert api_client.patch("/api/v1/pool", {"slug": "evil"}, format="json").status_code == 400  # only the domain is writable
+
+
+def _settings_with(**env):
+    import os
+    import subprocess
+    import sys
+
+    code = "import django; from django.conf import settings; django.setup(); print(settings.ALLOWED_HOSTS)"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "DJANGO_SETTINGS_MODULE": "scanlogin.settings", **env})
+
+
+def test_settings_admit_the_pool_domains_and_refuse_parent_domain_cookies():
+    admitted = _settings_with(HOSTED_LOGIN_DOMAIN="Login.Example.com.")
+    assert admitted.returncode == 0, admitted.stderr[-500:]
+    assert "'.login.example.com'" in admitted.stdout
+    refused = _settings_with(HOSTED_LOGIN_DOMAIN="login.example.com", SESSION_COOKIE_DOMAIN=".example.com")
+    assert refused.returncode != 0 and "SESSION_COOKIE_DOMAIN must not be set" in refused.stderr
