@@ -9,12 +9,12 @@ resolves on that host (`/u/<other>/…` is a 404), and cookies set there are hos
 from functools import lru_cache
 from importlib import import_module
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.core.exceptions import DisallowedHost
 from django.urls import include, path
-from django.utils.deprecation import MiddlewareMixin
 
 from hostedlogin.sdk import sdk_script
-from tenants.domains import pool_slug_for_host
+from tenants.domains import needs_lookup, pool_slug_for_host
 
 from .urls import media_patterns
 
@@ -52,17 +52,46 @@ def pool_urlconf(slug: str) -> PoolUrls:
     return PoolUrls(slug)
 
 
-class PoolDomainMiddleware(MiddlewareMixin):
-    """Marks requests to a pool's login domain (`request.pool_domain` = slug) and routes them."""
+class PoolDomainMiddleware:
+    """Marks requests to a pool's login domain (`request.pool_domain` = slug) and routes them.
 
-    def process_request(self, request):
-        request.pool_domain = None
-        try:
-            host = request.get_host()
-        except DisallowedHost:
-            return None  # CommonMiddleware answers 400 for it
-        slug = pool_slug_for_host(host)
-        if slug:
-            request.pool_domain = slug
-            request.urlconf = pool_urlconf(slug)
-        return None
+    Under ASGI only a host that may be a custom domain costs a trip off the event loop (its
+    lookup reads the cache or the database); ScanLogin's own hosts and the pool subdomains do not.
+    """
+
+    sync_capable = async_capable = True
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
+
+    def __call__(self, request):
+        if self.async_mode:
+            return self.__acall__(request)
+        host = _host(request)
+        _route(request, pool_slug_for_host(host) if host else None)
+        return self.get_response(request)
+
+    async def __acall__(self, request):
+        host = _host(request)
+        if host and needs_lookup(host):
+            slug = await sync_to_async(pool_slug_for_host)(host)
+        else:
+            slug = pool_slug_for_host(host) if host else None
+        _route(request, slug)
+        return await self.get_response(request)
+
+
+def _host(request) -> str:
+    try:
+        return request.get_host()
+    except DisallowedHost:
+        return ""  # CommonMiddleware answers 400 for it
+
+
+def _route(request, slug: str | None) -> None:
+    request.pool_domain = slug
+    if slug:
+        request.urlconf = pool_urlconf(slug)

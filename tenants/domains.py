@@ -45,12 +45,17 @@ def _might_be_custom(hostname: str) -> bool:
     return "." in hostname and not hostname.replace(".", "").isdigit() and not hostname.startswith("[")
 
 
+def needs_lookup(host: str) -> bool:
+    """Whether `host` can only be told by a lookup (cache, then database): a possible custom domain."""
+    hostname = hostname_of(host)
+    return not _slug_under_login_domain(hostname) and _might_be_custom(hostname) and hostname != login_domain()
+
+
 def pool_slug_for_host(host: str) -> str | None:
     """The slug of the pool whose login domain `host` is, or None for ScanLogin's own hosts."""
     hostname = hostname_of(host)
-    slug = _slug_under_login_domain(hostname)
-    if slug or not _might_be_custom(hostname) or hostname == login_domain():
-        return slug
+    if not needs_lookup(host):
+        return _slug_under_login_domain(hostname)
     cached = cache.get(_cache_key(hostname))
     if cached is None:
         cached = UserPool.objects.filter(custom_domain=hostname).values_list("slug", flat=True).first() or ""

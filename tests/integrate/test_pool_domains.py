@@ -132,3 +132,37 @@ def test_settings_admit_the_pool_domains_and_refuse_parent_domain_cookies():
     assert "'.login.example.com'" in admitted.stdout
     refused = _settings_with(HOSTED_LOGIN_DOMAIN="login.example.com", SESSION_COOKIE_DOMAIN=".example.com")
     assert refused.returncode != 0 and "SESSION_COOKIE_DOMAIN must not be set" in refused.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_custom_domains_and_subdomains_are_served_under_asgi_too(pool, login_app, settings):
+    """The middleware's async path: a custom domain's lookup runs off the event loop."""
+    import asyncio
+
+    from asgiref.sync import async_to_sync
+    from django.core.handlers.asgi import ASGIHandler
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "id.acme-async.test"]
+    pool_custom_domain_set(pool=pool, domain="id.acme-async.test")
+
+    async def status_on(host: str) -> int:
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+                 "path": "/login", "raw_path": b"/login", "query_string": f"app_id={login_app.client_id}".encode(),
+                 "headers": [(b"host", host.encode())], "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 50000)}
+        sent, bodies = [], [{"type": "http.request", "body": b"", "more_body": False}]
+
+        async def receive():
+            if bodies:
+                return bodies.pop()
+            await asyncio.Event().wait()  # the client never disconnects; the handler stops listening when done
+
+        async def send(message):
+            sent.append(message)
+
+        await ASGIHandler()(scope, receive, send)
+        return sent[0]["status"]
+
+    async def calls():
+        return [await status_on(host) for host in ("id.acme-async.test", f"acme.{DOMAIN}", f"globex.{DOMAIN}")]
+
+    assert off_loop(async_to_sync(calls)) == [200, 200, 404]
