@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from connections.models import Connection
 from tenants.models import Application, UserPool
 
+from .regions import region_text
+
 
 class EndUser(models.Model):
     """A person who logs in to a pool's applications. Never a console staff user."""
@@ -96,6 +98,9 @@ class LoginEvent(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=LoginOutcome.choices)
     reason = models.CharField(_("reason"), max_length=64, blank=True)
     ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
+    # Where the IP was when the event was written (accounts.regions): {"country", "province", "city"},
+    # {"local": true} or {}. Stored, not looked up at display, so history survives database updates.
+    region = models.JSONField(_("region"), default=dict, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
 
@@ -107,3 +112,7 @@ class LoginEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_outcome_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    def region_text(self) -> str:
+        """"中国 广东 深圳", "Local network" or "" for the console."""
+        return region_text(self.region)

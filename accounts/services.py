@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import EndUser, Identity, LoginEvent
+from .regions import region_for_ip
 
 
 @transaction.atomic
@@ -53,10 +54,17 @@ def end_user_authenticate(*, pool, login: str, password: str) -> EndUser | None:
 
 def login_event_record(*, pool, outcome: str, connection=None, application=None, user=None, reason: str = "",
                        ip: str | None = None, user_agent: str = "") -> LoginEvent:
-    return LoginEvent.objects.create(
-        pool=pool, user=user, connection=connection, application=application, outcome=outcome,
-        reason=reason[:64], ip=ip or None, user_agent=(user_agent or "")[:300],
-    )
+    """Write a login event; the IP's region is looked up now and kept with it."""
+    return LoginEvent.objects.create(**login_event_fields(
+        pool_id=pool.pk, user=user, connection=connection, application=application, outcome=outcome,
+        reason=reason, ip=ip, user_agent=user_agent,
+    ))
+
+
+def login_event_fields(*, ip: str | None, reason: str = "", user_agent: str = "", **fields) -> dict:
+    """A login event's columns (also for bulk writes): reason and agent cut to size, the IP's region."""
+    return {**fields, "reason": (reason or "")[:64], "ip": ip or None, "region": region_for_ip(ip),
+            "user_agent": (user_agent or "")[:300]}
 
 
 def end_user_set_blocked(*, user: EndUser, blocked: bool) -> bool:

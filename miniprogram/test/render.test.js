@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const { reply } = require('./fake_wx.js');
 const { STRINGS } = require('../lib/i18n.js');
 const {
-  renderLoginPage, tree, textOf, reviewRows, buttons, wechatProblems, unstyledClasses, press, until, byClass,
+  renderLoginPage, wxssError, tree, textOf, reviewRows, buttons, wechatProblems, unstyledClasses, press, until, byClass,
 } = require('./simulate.js');
 
 const SCENE = '0123456789abcdef0123456789abcdef';
@@ -248,4 +248,8 @@ test('a browser on the local network, an unknown browser and an unknown place', 
   assert.equal(rows.Browser, 'an unknown browser');
   assert.equal(rows.Location, 'unknown');
   assert.equal(rows['IP address'], 'unknown');
+});
+
+test('WeChat\'s WXSS compiler (wcsc) accepts app.wxss and login.wxss', () => {
+  assert.equal(wxssError(), null);
 });

@@ -1,4 +1,4 @@
-// The rendering checks bite: a copy of the mini-program with one mistake in login.wxml, rendered
+// The rendering checks bite: a copy of the mini-program with one mistake in login.wxml (or .wxss), rendered
 // by the same tooling, fails the check that render.test.js makes on the real page.
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -7,7 +7,7 @@ const os = require('os');
 const path = require('path');
 const { reply } = require('./fake_wx.js');
 const {
-  ROOT, renderLoginPage, tree, buttons, wechatProblems, unstyledClasses, press, until,
+  ROOT, renderLoginPage, wxssError, tree, buttons, wechatProblems, unstyledClasses, press, until,
 } = require('./simulate.js');
 
 const SCENE = '0123456789abcdef0123456789abcdef';
@@ -19,15 +19,15 @@ const ROUTES = {
   '/api/miniprogram/confirm': () => reply(200, { status: 'confirmed' }),
 };
 
-/** A copy of the project (without node_modules) whose login.wxml has `from` replaced by `to`. */
-function mutant(t, from, to) {
+/** A copy of the project (without node_modules) whose login.wxml (or `file`) has `from` replaced by `to`. */
+function mutant(t, from, to, file = 'login.wxml') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scanlogin-mp-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.cpSync(ROOT, dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}node_modules`) });
-  const file = path.join(dir, 'pages', 'login', 'login.wxml');
-  const wxml = fs.readFileSync(file, 'utf8');
-  assert.ok(wxml.includes(from), `login.wxml has no ${from}`);
-  fs.writeFileSync(file, wxml.replace(from, to));
+  const target = path.join(dir, 'pages', 'login', file);
+  const source = fs.readFileSync(target, 'utf8');
+  assert.ok(source.includes(from), `${file} has no ${from}`);
+  fs.writeFileSync(target, source.replace(from, to));
   return dir;
 }
 
@@ -77,4 +77,9 @@ test('a misspelt class is an unstyled class', async (t) => {
 test('broken WXML does not compile with WeChat\'s compiler', (t) => {
   const root = mutant(t, '<text class="label">{{labels.pool}}</text>', '<text class="label">{{labels.pool}}</txt>');
   assert.throws(() => renderLoginPage({ root, routes: ROUTES }), /wxml.*expect end-tag `text`/s);
+});
+
+test('broken WXSS does not compile with WeChat\'s WXSS compiler', (t) => {
+  const root = mutant(t, '.hint {', '.hint {{', 'login.wxss');
+  assert.match(wxssError(root), /login\.wxss\(\d+:\d+\): unexpected `\{`/);
 });

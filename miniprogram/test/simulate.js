@@ -152,6 +152,18 @@ function wechatProblems(root, page) {
   return problems;
 }
 
+/**
+ * The project's WXSS compiled by WeChat's own WXSS compiler (wcsc, shipped in
+ * miniprogram-compiler next to wcc): null when it compiles, else wcsc's error message.
+ * (miniprogram-simulate itself inserts the WXSS through postcss, which accepts more.)
+ */
+function wxssError(root = ROOT) {
+  // eslint-disable-next-line global-require
+  const wcsc = require('miniprogram-compiler/src/wcsc.js');
+  const result = wcsc(root, ['app', 'pages/login/login']);
+  return result instanceof Error ? result.message : null;
+}
+
 /** The class names used in the tree that the page's WXSS does not style (a misspelt class). */
 function unstyledClasses(root) {
   const styled = styledClasses();
@@ -185,5 +197,5 @@ function styledClasses() {
 }
 
 module.exports = {
-  ROOT, renderLoginPage, tree, elements, textOf, byClass, reviewRows, buttons, wechatProblems, unstyledClasses, press, until,
+  ROOT, renderLoginPage, wxssError, tree, elements, textOf, byClass, reviewRows, buttons, wechatProblems, unstyledClasses, press, until,
 };

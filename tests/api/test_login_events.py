@@ -67,3 +67,14 @@ def test_cursor_pagination_walks_every_event_once(api_client, events):
         url = body["next"]
     assert sorted(seen) == sorted(e.pk for e in events) and len(seen) == 3
     assert_error(api_client.get(URL, {"cursor": "garbage"}), 400, "invalid_cursor")
+
+
+def test_each_event_says_where_it_came_from(api_client, pool, connection, application):
+    from accounts.services import login_event_record
+
+    login_event_record(pool=pool, outcome=LoginOutcome.CREATED, connection=connection, application=application, ip="113.116.0.1")
+    login_event_record(pool=pool, outcome=LoginOutcome.REFUSED, connection=connection, application=application, ip="127.0.0.1")
+    login_event_record(pool=pool, outcome=LoginOutcome.CANCELLED)
+    results = api_client.get(URL).json()["results"]
+    assert [(e["ip"], e["region"]) for e in results] == [
+        (None, {}), ("127.0.0.1", {"local": True}), ("113.116.0.1", {"country": "中国", "province": "广东", "city": "深圳"})]

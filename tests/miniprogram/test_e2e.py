@@ -117,11 +117,13 @@ def test_phone_confirms_and_the_browser_sees_confirmed(live_server, wechat_sim, 
     assert code == 0, stderr
     assert output["screens"] == ["loading", "review", "confirming", "done"]
     shown = output["data"]["ticket"]
-    # What the phone showed before the user confirmed: the app, pool, connection and the PC browser.
+    # What the phone showed before the user confirmed: the app, pool, connection and the PC browser,
+    # where it is and its IP.
     assert shown["app"] == "Acme shop"
     assert shown["pool"] == "Acme"
     assert shown["connection"] == "WeChat"
     assert shown["browser"] == "Windows 上的 Chrome"
+    assert shown["region"] == "本地网络"  # client.region {"local": true}: the browser is on 127.0.0.1
     assert shown["ip"] == "127.0.0.1"
     assert browser.status(ticket)["status"] == "confirmed"
     # ...and the PC completes the login with it.
@@ -134,6 +136,7 @@ def test_phone_cancels_and_the_browser_sees_cancelled(live_server, wechat_sim, s
     assert code == 0, stderr
     assert output["screens"] == ["loading", "review", "cancelling", "cancelled"]
     assert output["data"]["ticket"]["browser"] == "Chrome on Windows"
+    assert output["data"]["ticket"]["region"] == "Local network"
     assert output["data"]["heading"] == "Login cancelled"
     assert browser.status(ticket)["status"] == "cancelled"
 

@@ -13,6 +13,8 @@ class LoginEventSerializer(serializers.Serializer):
     connection = serializers.CharField(source="connection.identifier", allow_null=True, help_text="Connection identifier")
     application = serializers.CharField(source="application.client_id", allow_null=True, help_text="Application client_id")
     ip = serializers.IPAddressField(allow_null=True)
+    region = serializers.JSONField(help_text='Where the IP was when the event was written: {"country", "province", "city"}, '
+                                             '{"local": true} for a private or loopback address, or {} when unknown')
     user_agent = serializers.CharField()
 
 
