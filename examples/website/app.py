@@ -252,7 +252,9 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, page(self.site, "Popup login", body, script="popup.js"))
 
     def embedded(self, session, query):
-        body = (claims_block(session.get("claims"), session.get("via", "")) +
+        if session.get("claims"):  # logged in: no code to scan
+            return self._send(200, page(self.site, "Log in with WeChat", claims_block(session["claims"], session.get("via", ""))))
+        body = (claims_block(None) +
                 "<div class='embed'><div id='qr-login'></div><div><h2>Scan to log in</h2>"
                 "<p>The code is drawn by ScanLogin's SDK inside this page and refreshes itself when it expires.</p>"
                 "<p id='status' role='status'></p></div></div>")
