@@ -49,8 +49,12 @@ RUN export DEBUG=true WECHAT_SIMULATOR_ENABLED=false STATIC_ROOT=/app/staticfile
 FROM ${BASE_IMAGE}
 LABEL org.opencontainers.image.title="ScanLogin" \
       org.opencontainers.image.description="ScanLogin web (ASGI), Celery worker and beat"
+# PYTHONSAFEPATH: a console script (uvicorn, celery) must not put /opt/venv/bin first on sys.path,
+# where a package's helper script (py-ip2region's ip2region.py) would shadow the package itself;
+# the project comes from PYTHONPATH.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
+    PYTHONSAFEPATH=1 \
     LANG=C.UTF-8 \
     PATH=/opt/venv/bin:$PATH \
     PYTHONPATH=/app \

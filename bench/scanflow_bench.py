@@ -67,7 +67,11 @@ def setup_django():
     from django.db.backends.signals import connection_created
 
     counter = QueryCounter()
-    connection_created.connect(lambda sender, connection, **kw: connection.execute_wrappers.append(counter), weak=False)
+    def count_on(sender, connection, **kw):  # a pooled connection "connects" at every checkout: install once
+        if counter not in connection.execute_wrappers:
+            connection.execute_wrappers.append(counter)
+
+    connection_created.connect(count_on, weak=False)
     return counter
 
 
@@ -192,15 +196,18 @@ def main():
     counter = setup_django()
     from django.conf import settings
 
-    from hostedlogin import notify
+    from hostedlogin import longpoll
 
     server, port = start_server()
     print(f"scanflow bench: {WAITERS} browsers long-polling at once; uvicorn on 127.0.0.1:{port}; DB {urlsplit(DB_URL).path.lstrip('/')}")
     try:
         redis_round = asyncio.run(run_round(port, make_fixture(WAITERS), counter))
         report("Redis pub/sub (production shape)", redis_round, WAITERS)
-        settings.REDIS_URL = ""  # the fallback: short database polling
-        notify._sync_client = None
+        settings.REDIS_URL = ""  # the fallback: the server's database poller
+        for hub in list(longpoll._hubs.values()):  # the server loop's next request makes a hub without Redis
+            for task in hub._tasks:
+                task.get_loop().call_soon_threadsafe(task.cancel)
+        longpoll._hubs.clear()
         poll_round = asyncio.run(run_round(port, make_fixture(WAITERS), counter))
         report("No Redis: DB polling fallback", poll_round, WAITERS)
     finally:

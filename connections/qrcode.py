@@ -19,6 +19,7 @@ from .wechat.scene import validate_scene
 CODE_WIDTH = 430
 LOGO_RATIO = 0.21      # logo diameter / code width
 RING_RATIO = 0.022     # white ring width / code width
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SUPERSAMPLE = 4        # draw the round mask larger, then shrink: smooth edges
 
 logger = logging.getLogger("scanlogin.qrcode")
@@ -27,15 +28,17 @@ logger = logging.getLogger("scanlogin.qrcode")
 def render_login_code(*, connection, scene: str) -> bytes:
     """PNG bytes of the code for `scene`, with the connection's logo (if any) in the centre."""
     validate_scene(scene)
+    logo = open_logo(connection)
     if settings.WECHAT_LINK_QR_PREFIX:
         code = link_qr(settings.WECHAT_LINK_QR_PREFIX + scene)
     else:
         raw = client_for_connection(connection).wxacode(
             scene=scene, page=settings.WECHAT_MINIPROGRAM_PAGE, width=CODE_WIDTH,
             env_version=settings.WECHAT_MINIPROGRAM_ENV)
+        if logo is None and raw.startswith(PNG_MAGIC):
+            return raw  # WeChat's PNG as it came: nothing to draw, no decode and re-encode on a login
         code = Image.open(io.BytesIO(raw))
     code = code.convert("RGB")
-    logo = open_logo(connection)
     if logo is not None:
         code = with_logo(code, logo)
     return to_png(code)
@@ -91,6 +94,7 @@ def with_logo(code: Image.Image, logo: Image.Image) -> Image.Image:
 
 
 def to_png(image: Image.Image) -> bytes:
+    # The fastest zlib level: half the CPU of the default for a code a quarter larger (~14 KB).
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=False)
+    image.save(out, format="PNG", optimize=False, compress_level=1)
     return out.getvalue()

@@ -81,11 +81,19 @@ class ApplicationForm(forms.ModelForm):
 
 
 class MembershipForm(forms.ModelForm):
-    """Add an existing staff user to the current pool by username, with a role."""
+    """Add a console staff user to the current pool by username, with a role.
+
+    A pool admin may add only staff users who belong to no other pool (new colleagues a superuser
+    created); superusers may add anyone. Every username that cannot be added — unknown, inactive,
+    not staff, or a member of another pool — gets the same answer, so the form never tells a pool
+    admin which usernames exist in other tenants.
+    """
 
     username = forms.CharField(label=_("Username"), max_length=150,
-                               help_text=_("An existing console staff user. 已有的控制台员工用户名。"))
+                               help_text=_("A console staff user who belongs to no other pool (a superuser adds staff "
+                                           "of other pools). 不属于其他用户池的控制台员工用户名（其他用户池的员工由超级管理员添加）。"))
     pool = None
+    actor = None  # the staff user filling in the form
 
     class Meta:
         model = Membership
@@ -99,9 +107,14 @@ class MembershipForm(forms.ModelForm):
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
         user = get_user_model().objects.filter(username=username, is_active=True, is_staff=True).first()
-        if user is None:
-            raise forms.ValidationError(_("No active staff user with this username."), code="unknown_user")
-        if Membership.objects.filter(user=user, pool=self.pool).exists():
+        if user is not None and Membership.objects.filter(user=user, pool=self.pool).exists():
             raise forms.ValidationError(_("This user is already a member of this pool."), code="already_member")
+        if user is None or not self._may_add(user):
+            raise forms.ValidationError(_("No staff user with this username can be added to this pool."), code="cannot_add")
         self.instance.user = user
         return username
+
+    def _may_add(self, user) -> bool:
+        if self.actor is not None and self.actor.is_superuser:
+            return True
+        return not user.is_superuser and not Membership.objects.filter(user=user).exclude(pool=self.pool).exists()

@@ -1,11 +1,5 @@
 """The browser's JSON API on a pool's hosted login: create a ticket, wait on it, draw it, exchange it."""
-import asyncio
-import weakref
-
-from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.core.cache import cache
-from django.db import connection as db_connection
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -16,13 +10,13 @@ from connections.wechat.errors import WeChatError
 from scanlogin.errors import NotFound, ServiceError
 from tenants.selectors import application_get, pool_get
 
-from . import notify
+from . import longpoll
 from .browser import browser_hash, ensure_browser_secret, is_widget_request, own_ticket, set_browser_cookie
 from .completion import login_complete
 from .jsonio import error, error_response, read_json
 from .miniprogram import wechat_error_response
 from .models import LIVE_STATUSES, TicketStatus
-from .redirects import safe_next
+from .redirects import MAX_STATE, next_for_login
 from .selectors import connection_for_login, connection_not_found
 from .widget import WIDGET_FIELDS, csrf_unless_widget, widget_code_issue, widget_request
 from .tickets import (
@@ -34,8 +28,9 @@ from .tickets import (
     ticket_get_for_browser,
     with_expires_in,
 )
+from .trylogin import try_allowed
 
-POLL_INTERVAL = 0.2  # seconds between database reads when Redis is unavailable
+EXCHANGE_RELATED = ("user", "identity", "pool", "application", "connection")  # all the exchange reads, in one query
 
 
 def _ticket_not_found() -> JsonResponse:
@@ -50,17 +45,20 @@ def _ticket_url(name: str, pool: str, key: str) -> str:
     return reverse(f"hostedlogin:{name}", kwargs={"pool": pool, "ticket": key})
 
 
-TICKET_FIELDS = {"app_id": (str, 64, True), "connection": (str, 31, True), "try": (bool, 0, False), "next": (str, 2000, False)}
+TICKET_FIELDS = {"app_id": (str, 64, True), "connection": (str, 31, True), "try": (bool, 0, False),
+                 "next": (str, 2000, False), "state": (str, MAX_STATE, False)}
 
 
 @csrf_unless_widget
 @require_POST
 def tickets_create(request, pool):
-    """POST /u/<pool>/api/qr-tickets {"app_id", "connection", "try"?, "next"?} → 201 a pending ticket.
+    """POST /u/<pool>/api/qr-tickets {"app_id", "connection", "try"?, "next"?, "state"?} → 201 a pending ticket.
+    `try` counts only in a browser that redeemed the console's Try-login grant; `next` must be this
+    application's authorization request; `state` goes back with a callback-URL code.
 
     From the embedded code (X-ScanLogin-Binding header) also {"redirect_uri", "code_challenge"?,
-    "code_challenge_method"?, "scope"?, "nonce"?}: the ticket is bound to the header, not a cookie.
-    """
+    "code_challenge_method"?, "scope"?, "nonce"?}: the ticket is bound to the header, not a cookie
+    (no `try`, no `next`: it ends with an authorization code for its redirect URI)."""
     widget = is_widget_request(request)
     try:
         bhash = ensure_browser_secret(request)
@@ -69,6 +67,7 @@ def tickets_create(request, pool):
         app = application_get(pool=the_pool, client_id=data["app_id"])
         request.cors_application = app  # CORS answers this application's web origins (hostedlogin/cors.py)
         conn = connection_for_login(application=app, identifier=data["connection"])
+        next_url = "" if widget else next_for_login(pool_slug=pool, application=app, value=data.get("next"))
         oidc_request = widget_request(application=app, data=data, origin=request.headers.get("Origin")) if widget else None
     except NotFound as exc:
         # An unknown pool answers like a connection that is not there (the contract's 404).
@@ -77,8 +76,9 @@ def tickets_create(request, pool):
         return error_response(exc)
     ticket = ticket_create(
         pool=the_pool, application=app, connection=conn, browser_hash=bhash,
-        ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""), try_mode=bool(data.get("try")) and not widget,
-        next_url="" if widget else safe_next(pool_slug=pool, value=data.get("next")), widget_request=oidc_request,
+        ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        try_mode=bool(data.get("try")) and not widget and try_allowed(request, application=app), state=data.get("state") or "",
+        next_url=next_url, widget_request=oidc_request,
     )
     body = with_expires_in(public_state(ticket))
     body["qrcode_url"] = _ticket_url("ticket_qrcode", pool, ticket.key)
@@ -86,33 +86,12 @@ def tickets_create(request, pool):
 
 
 def _read_state(pool: str, key: str, bhash: str) -> dict | None:
-    try:
-        ticket = ticket_get_for_browser(pool_slug=pool, key=key, browser_hash=bhash)
-        if ticket is None:
-            return None
-        expire_if_overdue(ticket)
-        return public_state(ticket)
-    finally:
-        # A waiter must not hold a database connection for up to 30 s: hundreds wait at once.
-        if not db_connection.in_atomic_block:
-            db_connection.close()
-
-
-_db_slots: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]" = weakref.WeakKeyDictionary()
-
-
-async def _read(pool: str, key: str, bhash: str) -> dict | None:
-    """_read_state off the event loop, at most LONGPOLL_DB_CONCURRENCY at a time per process.
-
-    Hundreds of waiters must not open hundreds of database connections at once (they would
-    exhaust the server's max_connections, above all in the no-Redis polling fallback).
-    """
-    loop = asyncio.get_running_loop()
-    slots = _db_slots.get(loop)
-    if slots is None:
-        slots = _db_slots[loop] = asyncio.Semaphore(getattr(settings, "LONGPOLL_DB_CONCURRENCY", 16))
-    async with slots:
-        return await sync_to_async(_read_state)(pool, key, bhash)
+    """The browser's ticket as the browser may see it (an overdue one is marked expired), or None."""
+    ticket = ticket_get_for_browser(pool_slug=pool, key=key, browser_hash=bhash)
+    if ticket is None:
+        return None
+    expire_if_overdue(ticket)
+    return public_state(ticket)
 
 
 def _wait_arg(request) -> float:
@@ -126,49 +105,30 @@ def _wait_arg(request) -> float:
 async def ticket_status(request, pool, ticket):
     """GET /u/<pool>/api/qr-tickets/<ticket>?since=<status>&wait=<0..30>: a long poll.
 
-    Subscribes to the ticket's channel BEFORE reading it (no change can slip between the two),
-    answers at once if the status differs from `since`, else on the first published change, at
-    the ticket's expiry, or after `wait` seconds. One database read per request; none while
-    waiting on Redis. Without Redis it polls the database every POLL_INTERVAL seconds.
+    Registers with this process's notification hub BEFORE reading the ticket (no change can slip
+    between the two), answers at once if the status differs from `since`, else on the first
+    change pushed (or, while Redis is down, found by the process's one poller), at the ticket's
+    expiry, or after `wait` seconds. At most one database read per request, on the long-poll's
+    own threads; none for a re-poll the subscription has kept current (hostedlogin/longpoll.py).
     """
     try:
         wait = _wait_arg(request)
     except ServiceError as exc:
         return error_response(exc)
     since, bhash = request.GET.get("since", ""), browser_hash(request)
-    async with notify.Subscription(ticket, enabled=wait > 0) as sub:
-        state = await _read(pool, ticket, bhash)
+    with longpoll.watch(ticket, passive=not wait) as watch:
+        state = await watch.load(pool, bhash, _read_state, pool, ticket, bhash)
         if state is None:
             return _ticket_not_found()
         if wait and state["status"] == since and state["status"] in LIVE_STATUSES:
-            state = await _wait_for_change(sub, state, since, wait, pool, ticket, bhash)
+            state = await watch.wait_for_change(state, since, wait, lambda: longpoll.read(_read_state, pool, ticket, bhash))
     return JsonResponse(with_expires_in(state))
-
-
-async def _wait_for_change(sub, state, since, wait, pool, key, bhash) -> dict:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + wait
-    while (remaining := deadline - loop.time()) > 0:
-        until_expiry = seconds_left(state)
-        if until_expiry <= 0:
-            return await _read(pool, key, bhash) or state
-        step = min(remaining, until_expiry + 0.05)
-        if sub.ok:
-            new = await sub.next_state(step)
-        else:
-            await asyncio.sleep(min(step, POLL_INTERVAL))
-            new = await _read(pool, key, bhash)
-        if new is not None:
-            state = new
-            if new["status"] != since:
-                return new
-    return state
 
 
 @require_GET
 def ticket_qrcode(request, pool, ticket):
     """GET .../qrcode.png: the code to scan, drawn once per ticket and cached for its lifetime."""
-    t = own_ticket(request, pool, ticket)
+    t = own_ticket(request, pool, ticket, related=("connection",))
     if t is None:
         return _ticket_not_found()
     if t.effective_status() not in LIVE_STATUSES:
@@ -191,7 +151,7 @@ def ticket_qrcode(request, pool, ticket):
 def ticket_exchange_view(request, pool, ticket):
     """POST .../exchange: consume a confirmed ticket once → an end-user session and where to go
     (a widget's ticket: an authorization code for its redirect URI instead of a session)."""
-    t = own_ticket(request, pool, ticket)
+    t = own_ticket(request, pool, ticket, related=EXCHANGE_RELATED)
     if t is None:
         return _ticket_not_found()
     try:

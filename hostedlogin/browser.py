@@ -38,9 +38,9 @@ def browser_hash(request) -> str:
     return sha256_hex(value) if _valid(value) else ""
 
 
-def own_ticket(request, pool_slug: str, key: str):
+def own_ticket(request, pool_slug: str, key: str, related: tuple = ()):
     """The ticket `key` of the pool if this browser created it, else None (the caller answers 404)."""
-    return ticket_get_for_browser(pool_slug=pool_slug, key=key, browser_hash=browser_hash(request))
+    return ticket_get_for_browser(pool_slug=pool_slug, key=key, browser_hash=browser_hash(request), related=related)
 
 
 def ensure_browser_secret(request) -> str:

@@ -7,6 +7,7 @@ moved from state to state only by the compare-and-swap services in hostedlogin/t
 import secrets
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,8 +51,11 @@ class LoginTicket(models.Model):
     browser_hash = models.CharField(max_length=64, editable=False)
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # Set only for a browser that redeemed the console's one-time Try-login grant (hostedlogin/trylogin.py).
     try_mode = models.BooleanField(default=False)
     next_url = models.CharField(max_length=2000, blank=True)
+    # The `state` of the hosted login link, returned with the code to the connection's callback URL.
+    state = models.CharField(max_length=500, blank=True)
     # A ticket of the embedded code (hostedlogin/widget.py): the OIDC request its exchange answers
     # with a code for ({redirect_uri, scope, nonce, code_challenge, code_challenge_method}); None otherwise.
     widget_request = models.JSONField(null=True, blank=True, editable=False)
@@ -106,3 +110,19 @@ class TicketTransition(models.Model):
 
     def __str__(self):
         return f"{self.old} → {self.new} ({self.actor})"
+
+
+class TryLoginGrant(models.Model):
+    """A one-time permission the console made for one staff member to Try login one application.
+    The grant itself is signed and handed over in the URL; only the hash of its nonce is kept."""
+
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="+")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    nonce_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"try-login grant for {self.application_id} ({'used' if self.used_at else 'unused'})"

@@ -30,22 +30,28 @@ def exchange_window() -> int:
 
 
 def ticket_create(*, pool, application, connection, browser_hash: str, ip: str | None = None,
-                  user_agent: str = "", try_mode: bool = False, next_url: str = "",
+                  user_agent: str = "", try_mode: bool = False, next_url: str = "", state: str = "",
                   widget_request: dict | None = None) -> LoginTicket:
     """A fresh pending ticket bound to one browser (or one embedded widget), living QR_TICKET_TTL seconds."""
     now = timezone.now()
     return LoginTicket.objects.create(
         pool=pool, application=application, connection=connection, browser_hash=browser_hash,
-        ip=ip, user_agent=(user_agent or "")[:300], try_mode=try_mode, next_url=next_url, widget_request=widget_request,
+        ip=ip, user_agent=(user_agent or "")[:300], try_mode=try_mode, next_url=next_url, state=state,
+        widget_request=widget_request,
         created_at=now, updated_at=now, expires_at=now + timedelta(seconds=ttl()),
     )
 
 
-def ticket_get_for_browser(*, pool_slug: str, key: str, browser_hash: str) -> LoginTicket | None:
-    """The ticket if it exists in this pool and this browser created it (else None → 404)."""
+def ticket_get_for_browser(*, pool_slug: str, key: str, browser_hash: str, related: tuple = ()) -> LoginTicket | None:
+    """The ticket if it exists in this pool and this browser created it (else None → 404).
+
+    `related` names the foreign keys the caller will use, fetched in the same query. The key is
+    unique: no ORDER BY (`.first()` would add one and compile it on every long-poll read).
+    """
     if not browser_hash or not key or len(key) > 64:
         return None
-    return LoginTicket.objects.filter(key=key, pool__slug=pool_slug, browser_hash=browser_hash).first()
+    found = LoginTicket.objects.select_related(*related).filter(key=key, pool__slug=pool_slug, browser_hash=browser_hash)[:1]
+    return next(iter(found), None)
 
 
 def mask_nickname(name: str) -> str:
@@ -90,7 +96,8 @@ def transition(ticket: LoginTicket, *, old: str, new: str, actor: str, reason: s
     `fields` are written in the same UPDATE; `where` adds conditions (e.g. bind_pending=False).
     """
     now = timezone.now()
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction (the confirm): an error here fails that transaction whole anyway.
+    with transaction.atomic(savepoint=False):
         updated = LoginTicket.objects.filter(pk=ticket.pk, status=old, expires_at__gt=now, **(where or {})).update(
             status=new, reason=reason, updated_at=now, **fields
         )

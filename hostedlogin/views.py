@@ -1,6 +1,7 @@
 """The hosted login's HTML pages: login (scan panel), bind, "Try login" success, welcome."""
 import json
 
+from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -20,9 +21,10 @@ from .bind import BIND_MESSAGES, bind_pending_ticket, ticket_bind_create, ticket
 from .browser import ensure_browser_secret, own_ticket, set_browser_cookie
 from .completion import login_complete
 from .models import TicketStatus
-from .redirects import safe_next
+from .redirects import MAX_STATE, next_for_login
 from .selectors import login_connections
 from .strings import page_strings
+from .trylogin import try_mode_for_page
 
 ERROR_TEXT = {
     "pool_not_found": (_("Page not found"), _("There is no login page at this address.")),
@@ -30,6 +32,7 @@ ERROR_TEXT = {
     "ticket_not_found": (_("Login request not found"), _("This login request does not exist or was started in another browser.")),
     "ticket_expired": (_("Login request expired"), _("This login request has expired. Start again.")),
     "ticket_already_used": (_("Already used"), _("This login request has already been used.")),
+    "invalid_next": (_("This sign-in link is not valid"), _("This sign-in link would continue to another application than the one shown. Start again from the website you came from.")),
 }
 
 
@@ -45,13 +48,17 @@ def login_page(request, pool):
     try:
         the_pool = pool_get(slug=pool)
         app = application_get(pool=the_pool, client_id=request.GET.get("app_id"))
+        next_url = next_for_login(pool_slug=pool, application=app, value=request.GET.get("next"))
     except NotFound as exc:
         return error_page(request, exc.code)
+    except ServiceError as exc:
+        return error_page(request, exc.code, exc.status)
     ensure_browser_secret(request)
     connections = login_connections(app)
-    try_mode = request.GET.get("try") == "1"
+    try_mode = try_mode_for_page(request, application=app)  # only with the console's one-time grant
+    state = request.GET.get("state", "")
     config = {
-        "app_id": app.client_id, "try_mode": try_mode, "next": safe_next(pool_slug=pool, value=request.GET.get("next")),
+        "app_id": app.client_id, "try_mode": try_mode, "next": next_url, "state": state if len(state) <= MAX_STATE else "",
         "connections": [c.identifier for c in connections], "tickets_url": reverse("hostedlogin:tickets", kwargs={"pool": pool}),
         "csrf": get_token(request), "strings": page_strings(),
     }
@@ -98,12 +105,15 @@ def try_success(request, pool, ticket):
         return error_page(request, "ticket_not_found")
     outcome_label = dict(LoginOutcome.choices).get(t.outcome, t.outcome)
     preview = id_token_preview(request=request, ticket=t)
-    return render(request, "hostedlogin/try_success.html", {
+    response = render(request, "hostedlogin/try_success.html", {
         "ticket": t, "user": t.user, "identity": t.identity, "outcome": t.outcome, "outcome_label": outcome_label,
         "app": t.application, "pool": t.pool, "connection": t.connection,
         "id_token": preview["token"], "id_token_header": json.dumps(preview["header"], indent=2),
         "id_token_claims": json.dumps(preview["claims"], indent=2, ensure_ascii=False),
+        "id_token_ttl_minutes": settings.OIDC_ID_TOKEN_TTL // 60,
     })
+    response["Cache-Control"] = "no-store"  # personal data and a signed token: never kept by a cache
+    return response
 
 
 @require_GET

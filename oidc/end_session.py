@@ -2,6 +2,11 @@
 
 A post-logout redirect is allowed only to an exact redirect URI of the client named by the
 ID token hint (or client_id): the end-session endpoint is never an open redirect.
+
+The session ends without asking only when the hint proves the request comes from a client of
+this pool about this very session: its `sub` is the logged-in user and one of its audiences is a
+client of the pool. Any other request (no hint, someone else's old token, a token for a client
+that is gone) asks the user first, so a forged link or form cannot log anyone out.
 """
 from dataclasses import dataclass
 
@@ -40,7 +45,16 @@ def _application_or_none(pool, client_id) -> Application | None:
         return None
 
 
-def end_session_request(*, pool, params) -> EndSessionRequest:
+def _hint_application(pool, auds: list, client_id: str) -> Application | None:
+    """The client the request is from: client_id when given, else the hint's first audience that
+    is a client of this pool."""
+    if client_id:
+        return _application_or_none(pool, client_id)
+    return next((app for aud in auds if isinstance(aud, str) and (app := _application_or_none(pool, aud))), None)
+
+
+def end_session_request(*, pool, params, user=None) -> EndSessionRequest:
+    """Validate an end-session request for the pool's current end user `user` (None: no session)."""
     hint = params.get("id_token_hint") or ""
     claims = id_token_hint_claims(pool, hint) if hint else None
     client_id = params.get("client_id") or ""
@@ -48,11 +62,13 @@ def end_session_request(*, pool, params) -> EndSessionRequest:
     auds = aud if isinstance(aud, list) else [aud] if aud else []
     if claims and client_id and client_id not in auds:
         raise ServiceError("invalid_request", 400, "client_id does not match the id_token_hint.")
-    client_id = client_id or (auds[0] if auds else "")
-    app = _application_or_none(pool, client_id)
+    app = _hint_application(pool, auds, client_id)
     target = params.get("post_logout_redirect_uri") or ""
     if target and (app is None or target not in app.redirect_uris):
         raise ServiceError("invalid_request", 400, "post_logout_redirect_uri is not a registered redirect URI of this client.")
     if target and params.get("state"):
         target = add_params_to_uri(target, [("state", params["state"])])
-    return EndSessionRequest(application=app, redirect_uri=target or None, needs_confirmation=claims is None)
+    if user is None:  # no session to end: a valid hint goes straight back, without one the user is asked
+        return EndSessionRequest(application=app, redirect_uri=target or None, needs_confirmation=claims is None or app is None)
+    proven = claims is not None and app is not None and claims.get("sub") == str(user.sub)
+    return EndSessionRequest(application=app, redirect_uri=target or None, needs_confirmation=not proven)

@@ -4,6 +4,7 @@ Codes and tokens are stored as SHA-256 hashes only: a database dump gives nobody
 credential. The signing key's private part is encrypted at rest like the AppSecret.
 """
 import time
+import uuid
 
 from django.db import models
 from django.utils import timezone
@@ -83,6 +84,9 @@ class OAuthToken(models.Model):
     identity = models.ForeignKey(Identity, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # The code it came from (kept through refreshes): a replayed code revokes all of them.
     authorization_code = models.ForeignKey(AuthorizationCode, null=True, blank=True, on_delete=models.SET_NULL, related_name="tokens")
+    # Every token descending from one authorization (its code and each refresh after it) shares the
+    # family, which outlives the purged code: a reused rotated refresh token revokes the family.
+    family = models.UUIDField(default=uuid.uuid4, db_index=True)
     access_token_hash = models.CharField(max_length=64, unique=True)
     refresh_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     scope = models.CharField(max_length=500)

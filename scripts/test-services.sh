@@ -29,7 +29,7 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 ldconfig -p 2>/dev/null | grep -q libzbar.so.0 || need+=(libzbar0)  # pyzbar decodes QR codes in tests
 if [ -z "${DATABASE_URL:-}" ]; then command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql); fi
-if [ -z "${REDIS_URL:-}" ]; then command -v redis-server >/dev/null 2>&1 || need+=(redis-server); fi
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)  # outage tests stop a private redis-server of their own
 if [ ${#need[@]} -gt 0 ]; then apt_install "${need[@]}"; fi
 
 wait_for() {  # wait_for <what> <command...>

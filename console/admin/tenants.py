@@ -1,9 +1,11 @@
 """Console pages for applications, memberships, management tokens and (superusers) pools."""
+from urllib.parse import urlencode
+
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -15,6 +17,7 @@ from connections.selectors import connection_switches
 from console.forms import ApplicationForm, MembershipForm
 from console.scoping import PoolScopedAdmin, current_pool
 from console.site import console_site
+from hostedlogin.trylogin import staff_may_try, try_grant_issue
 from oidc.selectors import callback_gaps_for_application, oidc_urls, pool_login_urls
 from tenants.domains import forget_domains
 from tenants.models import Application, ManagementToken, Membership, Role, UserPool
@@ -102,7 +105,7 @@ class ApplicationAdmin(PoolScopedAdmin):
         app = self.get_object(request, object_id)
         extra = {
             "connection_switches": self._switches(request, app),
-            "try_login_url": f"/u/{app.pool.slug}/login?app_id={app.client_id}&try=1",
+            "try_login_url": reverse("console:tenants_application_try_login", args=[app.pk]),
             "oidc": oidc_urls(request, app.pool),
             "login_urls": pool_login_urls(request, app.pool),
             "callback_gaps": callback_gaps_for_application(app),
@@ -123,7 +126,20 @@ class ApplicationAdmin(PoolScopedAdmin):
         view = self.admin_site.admin_view
         return [
             path("<path:object_id>/rotate-secret/", view(self.rotate_secret_view), name="tenants_application_rotate"),
+            path("<path:object_id>/try-login/", view(self.try_login_view), name="tenants_application_try_login"),
         ] + super().get_urls()
+
+    def try_login_view(self, request, object_id):
+        """"Try login": a fresh one-time grant for this staff member, pool and application, and on to
+        the hosted login with it (each press gets its own; the grant never sits in a page)."""
+        app = self.get_object(request, object_id)
+        if not self.has_view_permission(request, app) or not staff_may_try(request.user, app.pool):
+            raise PermissionDenied
+        grant = try_grant_issue(staff=request.user, application=app)
+        login = reverse("hostedlogin:login", kwargs={"pool": app.pool.slug})
+        response = HttpResponseRedirect(f"{login}?{urlencode({'app_id': app.client_id, 'try': grant})}")
+        response["Referrer-Policy"] = "no-referrer"  # (admin_view already makes it never cached)
+        return response
 
     def rotate_secret_view(self, request, object_id):
         if request.method != "POST":
@@ -161,6 +177,7 @@ class MembershipAdmin(AdminOnly):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.pool = current_pool(request)
+        form.actor = request.user
         return form
 
     def save_model(self, request, obj, form, change):

@@ -66,6 +66,7 @@ def test_try_login_popup_lands_on_the_success_page(live_server, page, login_app,
     popup.wait_for_url("**/u/acme/try/**", timeout=5000)
     text = popup.inner_text("body")
     assert "Login succeeded" in text and "Signed up" in text and "+8613800138000" in text
+    assert "not for use" in popup.inner_text("#preview-mark")
     claims = popup.inner_text("#id-token-claims")  # the decoded ID token the application would receive
     assert '"iss"' in claims and login_app.client_id in claims and '"phone_number": "+8613800138000"' in claims
     screenshot(popup, "hosted-try-success")
@@ -147,14 +148,16 @@ def test_the_login_page_speaks_simplified_chinese(live_server, chromium, login_a
         context.close()
 
 
-def test_the_simulators_phone_page_logs_the_pc_page_in(live_server, chromium, login_app, wechat_sim, settings, screenshot):
+def test_the_simulators_phone_page_logs_the_pc_page_in(live_server, chromium, login_app, operator, wechat_sim, settings, screenshot):
     """The embedded demo end to end: the PC page in one tab, the simulator's phone page in another."""
+    from hostedlogin.trylogin import try_grant_issue
     user = sim_user(wechat_sim, "13800138000", nickname="Li Lei")
+    grant = try_grant_issue(staff=operator, application=login_app)  # what the console's "Try login" hands over
     previous, wechat_sim.state.scanlogin_url = wechat_sim.state.scanlogin_url, live_server.url
     context = chromium.new_context(viewport={"width": 1280, "height": 800})
     try:
         pc = context.new_page()
-        pc.goto(f"{live_server.url}/u/acme/login?app_id={login_app.client_id}&try=1")
+        pc.goto(f"{live_server.url}/u/acme/login?app_id={login_app.client_id}&try={grant}")
         wait_state(pc, "pending")
         scene = sim_get(wechat_sim, "/sim/wxacodes")[0]["scene"]
         phone = context.new_page()
@@ -171,3 +174,29 @@ def test_the_simulators_phone_page_logs_the_pc_page_in(live_server, chromium, lo
     finally:
         wechat_sim.state.scanlogin_url = previous
         context.close()
+
+
+def test_refused_next_and_the_try_preview_in_english_and_chinese(live_server, chromium, login_app, operator, live_phone, wechat_sim, screenshot):
+    """The pages the security fixes added: a sign-in link whose next names another application, and
+    the Try-login success page with its "preview, not for use" mark."""
+    from hostedlogin.trylogin import try_grant_issue
+    user = sim_user(wechat_sim, "13800138000", nickname="Lin Wei")
+    foreign = "/u/acme/oidc/authorize?client_id=someone-else"
+    for lang, title, mark in [("en", "This sign-in link is not valid", "not for use"), ("zh-CN", "此登录链接无效", "仅供预览")]:
+        context = chromium.new_context(viewport={"width": 520, "height": 900}, locale=lang,
+                                       extra_http_headers={"Accept-Language": lang})
+        try:
+            page = context.new_page()
+            response = page.goto(f"{live_server.url}/u/acme/login?app_id={login_app.client_id}&next={foreign}")
+            assert response.status == 400 and title in page.inner_text("h1")
+            screenshot(page, f"hosted-invalid-next-{lang}")
+            grant = try_grant_issue(staff=operator, application=login_app)
+            page.goto(f"{live_server.url}/u/acme/login?app_id={login_app.client_id}&try={grant}")
+            wait_state(page, "pending")
+            token = live_phone.scan(user).json()["scan_token"]
+            assert live_phone.confirm(token, user).status_code == 200
+            page.wait_for_url("**/u/acme/try/**", timeout=5000)
+            assert mark in page.inner_text("#preview-mark")
+            screenshot(page, f"hosted-try-preview-{lang}")
+        finally:
+            context.close()

@@ -211,7 +211,9 @@ def test_operator_cannot_rotate_or_edit_applications(operator_console, applicati
 
 def test_application_page_has_try_login_and_connection_switches(operator_console, application, connection, pool):
     html = operator_console.get(f"{APP}{application.pk}/change/").content.decode()
-    assert f"/u/{pool.slug}/login?app_id={application.client_id}&amp;try=1" in html
+    assert f'href="{APP}{application.pk}/try-login/"' in html  # a fresh one-time grant per press
+    pressed = operator_console.get(f"{APP}{application.pk}/try-login/")
+    assert pressed.status_code == 302 and pressed["Location"].startswith(f"/u/{pool.slug}/login?app_id={application.client_id}&try=")
     assert "data-popup" in html and connection.display_name in html
     assert f"{CONN}{connection.pk}/applications/{application.client_id}/" in html
 

@@ -56,6 +56,11 @@ def test_pip_index_settings_stay_in_the_build_stage():
     assert "PIP_" not in final and "secret" not in final and "gettext" not in final
 
 
+def test_console_scripts_do_not_import_from_the_virtualenvs_bin():
+    """uvicorn and celery start from /opt/venv/bin, where py-ip2region's ip2region.py would shadow the package."""
+    assert "PYTHONSAFEPATH=1" in _final_stage((ROOT / "Dockerfile").read_text())
+
+
 def top_level_packages():
     return sorted(p.name for p in ROOT.iterdir()
                   if p.is_dir() and not p.name.startswith(".") and (p / "__init__.py").exists())

@@ -280,7 +280,10 @@ def test_wechat_failure_on_confirm_leaves_the_ticket_scanned(browser, phone, wx_
     assert not EndUser.objects.exists()
 
 
-def test_try_login_lands_on_the_success_page(browser, phone, wx_user, pool):
+def test_try_login_lands_on_the_success_page(browser, phone, wx_user, pool, operator):
+    from hostedlogin.trylogin import try_grant_issue
+    grant = try_grant_issue(staff=operator, application=browser.app)  # the console's "Try login" button
+    browser.client.get("/u/acme/login", {"app_id": browser.app.client_id, "try": grant})
     ticket = browser.new_ticket(**{"try": True})
     phone.scan_and_confirm(ticket, wx_user)
     target = browser.exchange(ticket.key).json()["redirect_to"]
@@ -291,11 +294,12 @@ def test_try_login_lands_on_the_success_page(browser, phone, wx_user, pool):
     assert "Signed up" in text and wx_user["openids"][phone.appid] in text and "+8613800138000" in text
 
 
-def test_oidc_next_is_honoured_only_under_the_pools_oidc_path(browser, phone, wx_user):
-    good = "/u/acme/oidc/authorize?client_id=x&state=1"
-    for given, stored in [(good, good), ("https://evil.example/u/acme/oidc/", ""), ("//evil.example/x", ""),
-                          ("/u/globex/oidc/authorize", ""), ("/u/acme/oidc/../../console/", ""), ("/u/acme/welcome", "")]:
-        assert browser.new_ticket(next=given).next_url == stored
+def test_oidc_next_is_honoured_only_as_this_applications_authorization_request(browser, phone, wx_user):
+    good = f"/u/acme/oidc/authorize?client_id={browser.app.client_id}&state=1"
+    for bad in ["https://evil.example/u/acme/oidc/", "//evil.example/x", "/u/globex/oidc/authorize",
+                "/u/acme/oidc/../../console/", "/u/acme/welcome", "/u/acme/oidc/authorize?client_id=x&state=1"]:
+        refused = browser.create(next=bad)
+        assert refused.status_code == 400 and refused.json()["error"] == "invalid_next", bad
     ticket = browser.new_ticket(next=good)
     phone.scan_and_confirm(ticket, wx_user)
     assert browser.exchange(ticket.key).json()["redirect_to"] == good

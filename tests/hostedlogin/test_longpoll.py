@@ -5,7 +5,6 @@ import time
 import pytest
 from django.db import connections
 
-from hostedlogin import notify
 from hostedlogin.models import TicketStatus
 from hostedlogin.tickets import transition
 
@@ -34,9 +33,8 @@ def test_a_waiting_browser_is_woken_by_redis(browser, settings):
     assert elapsed < 5  # woken by the change, not by the 10 s wait
 
 
-def test_without_redis_the_wait_falls_back_to_polling(browser, settings, monkeypatch):
+def test_without_redis_the_wait_falls_back_to_polling(browser, settings):
     settings.REDIS_URL = ""
-    monkeypatch.setattr(notify, "_sync_client", None)
     ticket = browser.new_ticket()
     thread = _change_later(ticket, 0.5)
     answer = browser.status(ticket.key, since="pending", wait=10).json()
@@ -44,9 +42,8 @@ def test_without_redis_the_wait_falls_back_to_polling(browser, settings, monkeyp
     assert answer["status"] == "scanned"
 
 
-def test_with_redis_down_the_wait_falls_back_to_polling(browser, settings, monkeypatch):
+def test_with_redis_down_the_wait_falls_back_to_polling(browser, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
-    monkeypatch.setattr(notify, "_sync_client", None)
     ticket = browser.new_ticket()
     thread = _change_later(ticket, 0.5)
     answer = browser.status(ticket.key, since="pending", wait=10).json()

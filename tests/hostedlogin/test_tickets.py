@@ -118,5 +118,5 @@ def test_beat_schedules_each_periodic_task_and_each_exists(settings):
     app.loader.import_default_modules()
     names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert names == {"hostedlogin.tasks.expire_overdue_tickets", "hostedlogin.tasks.purge_finished_tickets",
-                     "oidc.tasks.purge_stale_grants", "connections.tasks.purge_orphan_logos"}
+                     "hostedlogin.tasks.purge_try_grants", "oidc.tasks.purge_stale_grants", "connections.tasks.purge_orphan_logos"}
     assert names <= set(app.tasks)

@@ -24,12 +24,13 @@ def test_two_redemptions_of_one_code_leave_one_winner(rp, wx_user):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_refreshes_of_one_refresh_token_leave_one_winner(rp, wx_user):
+def test_two_refreshes_of_one_refresh_token_leave_one_winner_and_revoke_the_family(rp, wx_user):
     _, first = exchange(rp, wx_user)
     data = {"grant_type": "refresh_token", "refresh_token": first.json()["refresh_token"]}
     answers = race(*[lambda: rp.token(data, rp.app.secret) for _ in range(3)])
     assert sorted(a.status_code for a in answers) == [200, 400, 400]
-    assert OAuthToken.objects.filter(revoked_at__isnull=True).count() == 1
+    assert OAuthToken.objects.count() == 2  # the original and the one successor
+    assert not OAuthToken.objects.filter(revoked_at__isnull=True).exists()  # the losers were reuses
 
 
 def test_purge_removes_only_what_can_no_longer_be_used(rp, wx_user):

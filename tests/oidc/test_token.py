@@ -13,12 +13,13 @@ from oidc.models import AuthorizationCode, OAuthToken
 from ..fixtures.oidc import OidcLogin, pkce_pair
 
 
-def verify_id_token(pool, id_token: str, audience: str) -> dict:
+def verify_id_token(pool, id_token: str, audience: str, *, verify_exp: bool = True) -> dict:
     """Check the signature with PyJWT against the pool's JWKS (not the server's own library)."""
     header = pyjwt.get_unverified_header(id_token)
     [jwk] = [k for k in jwks(pool)["keys"] if k["kid"] == header["kid"]]
     key = pyjwt.PyJWK(jwk).key
-    return pyjwt.decode(id_token, key, algorithms=["RS256"], audience=audience, issuer=f"http://testserver/u/{pool.slug}/oidc")
+    return pyjwt.decode(id_token, key, algorithms=["RS256"], audience=audience, issuer=f"http://testserver/u/{pool.slug}/oidc",
+                        options={"verify_exp": verify_exp})
 
 
 def exchange(rp, wx_user, **kw):

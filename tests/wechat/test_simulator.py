@@ -104,8 +104,10 @@ def test_command_refuses_when_disabled(settings):
 
 
 def _production_env(**extra):
+    from scanlogin.secret_keys import generate
+
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "DEBUG"))}
-    env.update(DEBUG="false", SECRET_KEY="x" * 50, FIELD_ENCRYPTION_KEY="k" * 32, DJANGO_SETTINGS_MODULE="scanlogin.settings")
+    env.update(DEBUG="false", DJANGO_SETTINGS_MODULE="scanlogin.settings", **generate())
     env.update(extra)
     return env
 

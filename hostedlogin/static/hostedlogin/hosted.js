@@ -72,6 +72,7 @@
     var body = { app_id: cfg.app_id, connection: connection };
     if (cfg.try_mode) { body["try"] = true; }
     if (cfg.next) { body.next = cfg.next; }
+    if (cfg.state) { body.state = cfg.state; }  // the link's state, returned with a callback-URL code
     fetch(cfg.tickets_url, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },

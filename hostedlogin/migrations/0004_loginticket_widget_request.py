@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hostedlogin', '0002_pool_models_in_tenants'),
+        ('hostedlogin', '0003_try_login_grant_and_link_state'),
     ]
 
     operations = [

@@ -1,0 +1,433 @@
+"""The load generator: its own process, playing browsers and phones over real HTTP.
+
+`python bench/lib/loadgen.py '<json spec>'` runs one phase and prints one JSON line of figures:
+  create    — browsers create tickets (POST /u/<pool>/api/qr-tickets, like the login page)
+  longpoll  — N browsers long-poll their tickets (?since=pending&wait=30, re-polling like the page);
+              meters while they only wait; then phones scan S of them and the scan→browser delay is timed
+  polling   — the same N browsers poll every 800 ms instead (the comparison), with S scans
+  logins    — C users run complete logins (page, ticket, code, status, scan, confirm, exchange)
+  outage    — N long-polling browsers; the private redis-server is killed; S scans are timed
+Tickets (key, browser cookie, scene) live in a JSON file shared between phases. Scenes are read
+from the database, standing in for the phone's camera (the bench never draws codes it does not need).
+"""
+import asyncio
+import json
+import os
+import random
+import signal
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from httpc import Conn, post_json  # noqa: E402
+from stack import NOTIFY_CLIENT_NAME, cpu_seconds, raise_nofile  # noqa: E402
+
+POOL, APP_ID, CONNECTION = "demo", "demo-app", "wechat-pc"
+TICKETS = f"/u/{POOL}/api/qr-tickets"
+
+
+class Meters:
+    """Server CPU, committed transactions of the bench database, Redis clients."""
+
+    def __init__(self, spec):
+        import psycopg
+
+        self.pids, self.db = spec["web_pids"], spec["db_name"]
+        self.pg = psycopg.connect(spec["admin_url"], autocommit=True)
+        self.redis_port = spec.get("redis_port")
+
+    def snapshot(self) -> dict:
+        xacts = self.pg.execute("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s", [self.db]).fetchone()[0]
+        return {"t": time.monotonic(), "cpu": cpu_seconds(self.pids), "xacts": xacts}
+
+    @staticmethod
+    def rates(a: dict, b: dict) -> dict:
+        dt = b["t"] - a["t"]
+        return {"seconds": round(dt, 2), "cpu_pct": round(100 * (b["cpu"] - a["cpu"]) / dt, 1),
+                "xacts_per_s": round((b["xacts"] - a["xacts"]) / dt, 1), "cpu_s": b["cpu"] - a["cpu"]}
+
+    async def redis_clients(self) -> dict:
+        """Clients of the private redis-server other than this meter: subscribers and the rest."""
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", self.redis_port)
+        except OSError:
+            return {"total": 0, "subscriber": 0}
+        writer.write(b"CLIENT LIST\r\n")
+        size = int((await reader.readuntil(b"\r\n"))[1:-2])
+        text = (await reader.readexactly(size + 2)).decode()
+        writer.close()
+        clients = [dict(f.split("=", 1) for f in ln.split(" ") if "=" in f) for ln in text.splitlines() if ln]
+        clients = [c for c in clients if c.get("cmd") != "client|list"]
+        subs = [c for c in clients if c.get("sub", "0") != "0" or c.get("psub", "0") != "0"]
+        named = [c for c in clients if c.get("name") == NOTIFY_CLIENT_NAME]
+        return {"total": len(clients), "subscriber": len(subs), "named_notify": len(named)}
+
+    async def settle(self, quiet_seconds=1.5, limit=60.0, stats_delay=10.5):
+        """Wait until the database has been quiet (no commits) for quiet_seconds, then stats_delay
+        more: a PostgreSQL backend that went idle reports its last transactions up to 10 s late."""
+        start = time.monotonic()
+        last = self.snapshot()
+        quiet_since = time.monotonic()
+        while time.monotonic() - start < limit:
+            await asyncio.sleep(0.5)
+            now = self.snapshot()
+            if now["xacts"] - last["xacts"] > 2:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= quiet_seconds:
+                break
+            last = now
+        await asyncio.sleep(stats_delay)
+
+
+def pct(values, q):
+    if not values:
+        return None
+    values = sorted(values)
+    return round(values[min(len(values) - 1, int(round(q * (len(values) - 1))))], 1)
+
+
+def load_tickets(path):
+    return json.loads(Path(path).read_text()) if Path(path).exists() else []
+
+
+def save_tickets(path, tickets):
+    Path(path).write_text(json.dumps(tickets))
+
+
+async def csrf_pair(port):
+    conn = Conn("127.0.0.1", port)
+    status, _h, body, cookies = await conn.request("GET", f"/u/{POOL}/login?app_id={APP_ID}")
+    conn.close()
+    assert status == 200, status
+    return cookies["csrftoken"]
+
+
+async def create_one(conn, csrf):
+    status, body, cookies = await post_json(conn, TICKETS, {"app_id": APP_ID, "connection": CONNECTION},
+                                            headers={"X-CSRFToken": csrf}, cookies={"csrftoken": csrf})
+    if status != 201:
+        raise RuntimeError(f"ticket creation answered {status}: {body}")
+    return {"key": body["ticket"], "cookie": cookies["sl_browser"]}
+
+
+async def phase_create(spec):
+    port, n, conc = spec["port"], spec["count"], spec.get("concurrency", 32)
+    meters = Meters(spec)
+    csrf = await csrf_pair(port)
+    made, left = [], [n]
+    before = meters.snapshot()
+
+    async def worker():
+        conn = Conn("127.0.0.1", port)
+        while left[0] > 0:
+            left[0] -= 1
+            made.append(await create_one(conn, csrf))
+        conn.close()
+
+    await asyncio.gather(*(worker() for _ in range(conc)))
+    after = meters.snapshot()
+    scenes = scenes_for(spec, [t["key"] for t in made])
+    for t in made:
+        t["scene"] = scenes[t["key"]]
+    save_tickets(spec["tickets"], load_tickets(spec["tickets"]) + made)
+    r = Meters.rates(before, after)
+    return {"created": len(made), "per_s": round(len(made) / r["seconds"], 1), "cpu_ms_per_ticket": round(1000 * r["cpu_s"] / len(made), 2)}
+
+
+def scenes_for(spec, keys):
+    import psycopg
+
+    with psycopg.connect(spec["db_url"], autocommit=True) as conn:
+        rows = conn.execute("SELECT key, scene FROM hostedlogin_loginticket WHERE key = ANY(%s)", [keys]).fetchall()
+    return dict(rows)
+
+
+class Phone:
+    """The mini-program: codes from the simulator, scan and confirm on ScanLogin."""
+
+    def __init__(self, spec):
+        self.sim = Conn("127.0.0.1", spec["sim_port"])
+        self.web = Conn("127.0.0.1", spec["port"])
+        self.appid = spec["appid"]
+
+    async def new_user(self, i):
+        status, body, _c = await post_json(self.sim, "/sim/users", {"phone": f"139{i:08d}", "nickname": f"Bench {i}"})
+        assert status == 201, body
+        return body["id"]
+
+    async def code(self, user, kind):
+        status, body, _c = await post_json(self.sim, "/sim/codes", {"appid": self.appid, "user": user, "kind": kind})
+        assert status == 201, body
+        return body["code"]
+
+    async def scan(self, scene, code):
+        return await post_json(self.web, "/api/miniprogram/scan", {"scene": scene, "code": code})
+
+    async def confirm(self, scan_token, phone_code):
+        return await post_json(self.web, "/api/miniprogram/confirm", {"scan_token": scan_token, "phone_code": phone_code})
+
+
+async def open_many(port, n, conc=200):
+    conns = [Conn("127.0.0.1", port) for _ in range(n)]
+    sem = asyncio.Semaphore(conc)
+
+    async def one(c):
+        async with sem:
+            await c._open()
+
+    await asyncio.gather(*(one(c) for c in conns))
+    return conns
+
+
+async def run_scans(phone, tickets, rate, started):
+    """Scan each ticket at `rate` per second; started[key] = when its scan request left."""
+    codes = [await phone.code(t["user"], "login") for t in tickets]
+    failures = []
+    for t, code in zip(tickets, codes):
+        started[t["key"]] = time.monotonic()
+        status, body, _c = await phone.scan(t["scene"], code)
+        if status != 200:
+            failures.append(f"{status}:{(body or {}).get('error')}")
+        await asyncio.sleep(1 / rate)
+    return failures
+
+
+async def waiters_phase(spec, *, mode):
+    """longpoll / polling / outage: N browsers wait; S of them are scanned while the meters run."""
+    port, n, s = spec["port"], spec["waiters"], spec["scans"]
+    pending = [t for t in load_tickets(spec["tickets"]) if not t.get("used")]
+    if len(pending) < n:
+        raise RuntimeError(f"only {len(pending)} pending tickets for {n} waiters")
+    mine = pending[:n]
+    sample = random.Random(7).sample(mine, s)
+    meters, phone = Meters(spec), Phone(spec)
+    for i, t in enumerate(sample):
+        t["user"] = await phone.new_user(spec.get("user_base", 0) + i)
+    seen, answers, stop = {}, [0], asyncio.Event()
+    conns = await open_many(port, n)
+
+    async def longpoll(conn, t):
+        while not stop.is_set():
+            status, _h, body, _c = await conn.request("GET", f"{TICKETS}/{t['key']}?since=pending&wait=30", cookies={"sl_browser": t["cookie"]})
+            answers[0] += 1
+            if status == 200 and json.loads(body)["status"] != "pending":
+                seen[t["key"]] = time.monotonic()
+                return
+
+    async def poll(conn, t):
+        await asyncio.sleep(random.random() * 0.8)
+        while not stop.is_set():
+            started = time.monotonic()
+            status, _h, body, _c = await conn.request("GET", f"{TICKETS}/{t['key']}?since=pending", cookies={"sl_browser": t["cookie"]})
+            answers[0] += 1
+            if status == 200 and json.loads(body)["status"] != "pending":
+                seen[t["key"]] = time.monotonic()
+                return
+            await asyncio.sleep(max(0.0, started + 0.8 - time.monotonic()))
+
+    body = poll if mode == "polling" else longpoll
+    tasks = [asyncio.create_task(body(c, t)) for c, t in zip(conns, mine)]
+    await asyncio.sleep(1.0)
+    if mode != "polling":
+        await meters.settle()
+    if mode == "outage":
+        os.kill(spec["redis_pid"], signal.SIGKILL)
+        await asyncio.sleep(2.0)
+    a0, before = answers[0], meters.snapshot()
+    await asyncio.sleep(spec.get("idle_seconds", 8))
+    after, a1 = meters.snapshot(), answers[0]
+    idle = Meters.rates(before, after)
+    redis = await meters.redis_clients() if mode != "outage" else None
+    repoll = await repoll_cost(spec, meters, mine) if mode == "longpoll" else None
+    started = {}
+    b0, sbefore = answers[0], meters.snapshot()
+    failures = await run_scans(phone, sample, spec.get("scan_rate", 20), started)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(k not in seen for k in started):
+        await asyncio.sleep(0.05)
+    safter, b1 = meters.snapshot(), answers[0]
+    stop.set()
+    for task in tasks:
+        task.cancel()
+    for c in conns:
+        c.close()
+    scanned_keys = {t["key"] for t in sample}
+    tickets = load_tickets(spec["tickets"])
+    for t in tickets:
+        if t["key"] in scanned_keys:
+            t["used"] = True
+    save_tickets(spec["tickets"], tickets)
+    delays = [(seen[k] - started[k]) * 1000 for k in started if k in seen]
+    during_scans = Meters.rates(sbefore, safter)
+    return {
+        "mode": mode, "waiters": n, "scans": s, "scan_failures": failures[:5], "answered": len(delays),
+        "delay_median_ms": pct(delays, 0.5), "delay_p99_ms": pct(delays, 0.99), "delay_max_ms": pct(delays, 1.0),
+        "idle": idle, "idle_requests_per_s": round((a1 - a0) / idle["seconds"], 1),
+        "scan_window": during_scans, "scan_window_requests_per_s": round((b1 - b0) / during_scans["seconds"], 1),
+        "wanted_requests_per_s": round(n / 0.8, 1) if mode == "polling" else None, "redis_clients": redis,
+        "repoll": repoll,
+    }
+
+
+async def repoll_cost(spec, meters, tickets, count=1000, conc=20):
+    """What a browser's next long-poll costs once its wait ran out: `count` re-polls of waiting
+    browsers' tickets (wait=0, on connections of their own), server CPU and transactions each."""
+    sample, port = (tickets * (1 + count // len(tickets)))[:count], spec["port"]
+    queue = list(sample)
+    before = meters.snapshot()
+
+    async def worker():
+        conn = Conn("127.0.0.1", port)
+        while queue:
+            t = queue.pop()
+            await conn.request("GET", f"{TICKETS}/{t['key']}?since=pending", cookies={"sl_browser": t["cookie"]})
+        conn.close()
+
+    await asyncio.gather(*(worker() for _ in range(conc)))
+    r = Meters.rates(before, meters.snapshot())
+    return {"cpu_ms_each": round(1000 * r["cpu_s"] / count, 2), "xacts_each": round(r["xacts_per_s"] * r["seconds"] / count, 2)}
+
+
+async def phase_logins(spec):
+    """C users log in completely, again and again, for `seconds`; server CPU per complete login."""
+    port, users, seconds = spec["port"], spec["users"], spec["seconds"]
+    meters, done, failures = Meters(spec), [0], []
+    phone_users = []
+    setup_phone = Phone(spec)
+    for i in range(spec.get("accounts", 300)):
+        phone_users.append(await setup_phone.new_user(spec.get("user_base", 0) + i))
+    import psycopg
+
+    db = await psycopg.AsyncConnection.connect(spec["db_url"], autocommit=True)
+    stop_at = [0.0]
+    steps: dict[str, list[float]] = {}
+
+    def timed(name, t0):
+        steps.setdefault(name, []).append((time.monotonic() - t0) * 1000)
+
+    async def one_login(browser, phone, user_id):
+        t = time.monotonic()
+        status, _h, _b, cookies = await browser.request("GET", f"/u/{POOL}/login?app_id={APP_ID}")
+        timed("page", t)
+        assert status == 200, status
+        csrf = cookies["csrftoken"]
+        jar = {"csrftoken": csrf}
+        t = time.monotonic()
+        status, body, cookies = await post_json(browser, TICKETS, {"app_id": APP_ID, "connection": CONNECTION},
+                                                headers={"X-CSRFToken": csrf}, cookies=jar)
+        timed("ticket", t)
+        assert status == 201, body
+        jar.update(cookies)
+        key = body["ticket"]
+        t = time.monotonic()
+        status, _h, _png, _c = await browser.request("GET", f"{TICKETS}/{key}/qrcode.png", cookies=jar)
+        timed("code", t)
+        assert status == 200, status
+        scene = (await (await db.execute("SELECT scene FROM hostedlogin_loginticket WHERE key = %s", [key])).fetchone())[0]
+        waiting = asyncio.create_task(browser.request("GET", f"{TICKETS}/{key}?since=pending&wait=25", cookies=jar))
+        code = await phone.code(user_id, "login")
+        t = time.monotonic()
+        status, body, _c = await phone.scan(scene, code)
+        timed("scan", t)
+        assert status == 200, body
+        status, _h, answer, _c = await waiting
+        assert json.loads(answer)["status"] == "scanned", answer
+        waiting = asyncio.create_task(browser.request("GET", f"{TICKETS}/{key}?since=scanned&wait=25", cookies=jar))
+        phone_code = await phone.code(user_id, "phone")
+        t = time.monotonic()
+        status, body, _c = await phone.confirm(body["scan_token"], phone_code)
+        timed("confirm", t)
+        assert status == 200, body
+        status, _h, answer, _c = await waiting
+        assert json.loads(answer)["status"] == "confirmed", answer
+        t = time.monotonic()
+        status, body, cookies = await post_json(browser, f"{TICKETS}/{key}/exchange", {}, headers={"X-CSRFToken": csrf}, cookies=jar)
+        timed("exchange", t)
+        assert status == 200 and body["status"] == "consumed", body
+
+    async def user_loop(u):
+        browser, phone = Conn("127.0.0.1", port), Phone(spec)
+        i = u
+        while time.monotonic() < stop_at[0]:
+            try:
+                await one_login(browser, phone, phone_users[i % len(phone_users)])
+                done[0] += 1
+            except Exception as exc:  # a failed login is counted, not fatal
+                failures.append(repr(exc)[:200])
+                browser.close()
+                browser = Conn("127.0.0.1", port)
+            i += users
+        browser.close()
+
+    # warm-up: one login per user (connections, caches), not measured
+    stop_at[0] = time.monotonic() + 2
+    await asyncio.gather(*(user_loop(u) for u in range(users)))
+    done[0], steps = 0, {}
+    before = meters.snapshot()
+    stop_at[0] = time.monotonic() + seconds
+    await asyncio.gather(*(user_loop(u) for u in range(users)))
+    after = meters.snapshot()
+    r = Meters.rates(before, after)
+    return {"users": users, "logins": done[0], "failures": len(failures), "first_failures": failures[:3],
+            "logins_per_s": round(done[0] / r["seconds"], 1), "cpu_ms_per_login": round(1000 * r["cpu_s"] / max(1, done[0]), 1),
+            "server_cpu_pct": r["cpu_pct"], "xacts_per_login": round(r["xacts_per_s"] * r["seconds"] / max(1, done[0]), 1),
+            "step_median_ms": {k: pct(v, 0.5) for k, v in steps.items()}}
+
+
+async def phase_steps(spec):
+    """One user logs in `logins` times in a row; server CPU is summed per step (per endpoint)."""
+    port, meters = spec["port"], Meters(spec)
+    phone = Phone(spec)
+    users = [await phone.new_user(spec.get("user_base", 0) + i) for i in range(spec["logins"])]
+    import psycopg
+
+    db = psycopg.connect(spec["db_url"], autocommit=True)
+    cpu: dict[str, float] = {}
+    browser = Conn("127.0.0.1", port)
+
+    async def step(name, coro):
+        before = cpu_seconds(meters.pids)
+        result = await coro
+        await asyncio.sleep(0.02)  # let the server finish its side (publish, push delivery)
+        cpu[name] = cpu.get(name, 0.0) + cpu_seconds(meters.pids) - before
+        return result
+
+    for user in users:
+        status, _h, _b, cookies = await step("page", browser.request("GET", f"/u/{POOL}/login?app_id={APP_ID}"))
+        csrf = cookies["csrftoken"]
+        jar = {"csrftoken": csrf}
+        status, body, cookies = await step("ticket", post_json(browser, TICKETS, {"app_id": APP_ID, "connection": CONNECTION},
+                                                               headers={"X-CSRFToken": csrf}, cookies=jar))
+        jar.update(cookies)
+        key = body["ticket"]
+        await step("code", browser.request("GET", f"{TICKETS}/{key}/qrcode.png", cookies=jar))
+        await step("status", browser.request("GET", f"{TICKETS}/{key}?since=", cookies=jar))
+        scene = db.execute("SELECT scene FROM hostedlogin_loginticket WHERE key = %s", [key]).fetchone()[0]
+        code = await phone.code(user, "login")
+        status, body, _c = await step("scan", phone.scan(scene, code))
+        phone_code = await phone.code(user, "phone")
+        await step("confirm", phone.confirm(body["scan_token"], phone_code))
+        await step("exchange", post_json(browser, f"{TICKETS}/{key}/exchange", {}, headers={"X-CSRFToken": csrf}, cookies=jar))
+    n = len(users)
+    per = {k: round(1000 * v / n, 1) for k, v in cpu.items()}
+    return {"logins": n, "cpu_ms_per_step": per, "cpu_ms_per_login": round(sum(per.values()), 1)}
+
+
+async def main(spec):
+    raise_nofile()
+    phase = spec["phase"]
+    if phase == "create":
+        return await phase_create(spec)
+    if phase in ("longpoll", "polling", "outage"):
+        return await waiters_phase(spec, mode=phase)
+    if phase == "logins":
+        return await phase_logins(spec)
+    if phase == "steps":
+        return await phase_steps(spec)
+    raise SystemExit(f"unknown phase {phase}")
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(main(json.loads(sys.argv[1])))))
