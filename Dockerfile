@@ -77,4 +77,5 @@ ENV DEBUG=false WECHAT_SIMULATOR_ENABLED=false
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import urllib.request; urllib.request.urlopen('http://localhost:8000/console/login/', timeout=4)"
 
-CMD ["uvicorn", "scanlogin.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--proxy-headers", "--forwarded-allow-ips", "*"]
+# Forwarded headers are ScanLogin's to judge (TRUSTED_PROXIES), never uvicorn's.
+CMD ["uvicorn", "scanlogin.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--no-proxy-headers"]

@@ -1,4 +1,9 @@
 """Writes for end users, their identities and the login event log (scan flow, console, management API)."""
+import secrets
+from functools import lru_cache
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -38,20 +43,27 @@ def end_user_mark_login(user: EndUser) -> None:
     EndUser.objects.filter(pk=user.pk).update(last_login_at=timezone.now())
 
 
+@lru_cache(maxsize=1)
+def _dummy_hash(hasher_key: str) -> str:
+    """A hash of a random password made by the current default hasher (per hasher setting), checked
+    whenever there is no real hash to check, so that case costs the same work as a real check."""
+    return make_password(secrets.token_urlsafe(24))
+
+
 def end_user_authenticate(*, pool, login: str, password: str) -> EndUser | None:
     """The pool's end user whose username, phone or email is `login` and whose password matches.
 
-    More than one account answering to `login` is refused rather than guessed.
+    More than one account answering to `login` is refused rather than guessed. Exactly one password
+    hash is checked whether or not such an account exists or has a password (a fixed dummy hash
+    stands in), so the time taken says nothing about which accounts exist.
     """
     login = (login or "").strip()
     if not login or not password:
         return None
     candidates = list(EndUser.objects.filter(pool=pool).filter(Q(username=login) | Q(phone=login) | Q(email__iexact=login))[:2])
-    if len(candidates) != 1:
-        EndUser().check_password(password)  # same work either way: no timing hint about accounts
-        return None
-    user = candidates[0]
-    return user if user.check_password(password) else None
+    user = candidates[0] if len(candidates) == 1 and candidates[0].password else None
+    matches = check_password(password, user.password if user else _dummy_hash(repr(settings.PASSWORD_HASHERS)))
+    return user if user is not None and matches else None
 
 
 def login_event_record(*, pool, outcome: str, connection=None, application=None, user=None, reason: str = "",

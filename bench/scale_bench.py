@@ -54,7 +54,7 @@ def fmt(value, unit=""):
 
 
 def print_waiters(n, lp, po):
-    print(f"\n== {n:,} waiting browsers on one uvicorn process")
+    print(f"\n== {n:,} waiting browsers on one uvicorn process", flush=True)
     rows = [
         ("scan → browser median / p99", f"{fmt(lp['delay_median_ms'])} / {fmt(lp['delay_p99_ms'])} ms",
          f"{fmt(po['delay_median_ms'])} / {fmt(po['delay_p99_ms'])} ms"),
@@ -102,6 +102,7 @@ def main():
             stack.restart_web(1)
             for i, n in enumerate(SIZES):
                 lp = loadgen(stack, tickets, "longpoll", waiters=n, scans=SCANS, idle_seconds=IDLE_SECONDS, user_base=100000 * (2 * i + 1))
+                print(f"   (long-poll, {n:,}: {json.dumps(lp)})", flush=True)
                 po = loadgen(stack, tickets, "polling", waiters=n, scans=SCANS, idle_seconds=IDLE_SECONDS, user_base=100000 * (2 * i + 2))
                 print_waiters(n, lp, po)
                 ok &= lp["answered"] == SCANS

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import Connection, ConnectionApplication, app_secret_validator
+from .wechat.client import forget_cached_tokens
 
 UPDATABLE_FIELDS = {
     "display_name", "callback_url", "logo", "private_deployment", "app_id", "app_secret",
@@ -55,10 +56,14 @@ def connection_update(*, connection: Connection, **fields) -> Connection:
     if not fields.get("app_secret"):
         fields.pop("app_secret", None)
     _check_app_secret(fields.get("app_secret"))
+    own_before = connection.wechat_credentials() if connection.private_deployment else None
     for name, value in fields.items():
         setattr(connection, name, value)
     connection.full_clean()
     connection.save()
+    if own_before and own_before != (connection.wechat_credentials() if connection.private_deployment else None):
+        # The connection's own AppID/secret changed: the token fetched with the old pair goes too.
+        transaction.on_commit(lambda: forget_cached_tokens(app_id=own_before[0], app_secret=own_before[1]))
     return connection
 
 

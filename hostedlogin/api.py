@@ -1,17 +1,18 @@
 """The browser's JSON API on a pool's hosted login: create a ticket, wait on it, draw it, exchange it."""
-from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from connections.qrcode import render_login_code
 from connections.wechat.errors import WeChatError
 from scanlogin.errors import NotFound, ServiceError
+from scanlogin.proxies import client_ip
+from scanlogin.ratelimit import from_ip, limit_requests
 from tenants.selectors import application_get, pool_get
 
 from . import longpoll
 from .browser import browser_hash, ensure_browser_secret, is_widget_request, own_ticket, set_browser_cookie
+from .codes import ticket_code_png
 from .completion import login_complete
 from .jsonio import error, error_response, read_json
 from .miniprogram import wechat_error_response
@@ -22,7 +23,6 @@ from .widget import WIDGET_FIELDS, csrf_unless_widget, widget_code_issue, widget
 from .tickets import (
     expire_if_overdue,
     public_state,
-    seconds_left,
     ticket_create,
     ticket_exchange,
     ticket_get_for_browser,
@@ -37,8 +37,20 @@ def _ticket_not_found() -> JsonResponse:
     return error_response(NotFound("ticket_not_found", _("No such login request.")))
 
 
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+def _browser(request, **_kwargs) -> str:
+    return browser_hash(request)
+
+
+def _new_or_known_browser(request, **_kwargs) -> str:
+    """The browser a new ticket will be bound to (its binding is made now if it has none yet)."""
+    try:
+        return ensure_browser_secret(request)
+    except ServiceError:
+        return ""  # an unusable binding: the view answers that, uncounted per browser
+
+
+def _pool(request, *, pool, **_kwargs) -> str:
+    return pool
 
 
 def _ticket_url(name: str, pool: str, key: str) -> str:
@@ -51,6 +63,7 @@ TICKET_FIELDS = {"app_id": (str, 64, True), "connection": (str, 31, True), "try"
 
 @csrf_unless_widget
 @require_POST
+@limit_requests(("tickets_per_ip", from_ip), ("tickets_per_browser", _new_or_known_browser), ("tickets_per_pool", _pool))
 def tickets_create(request, pool):
     """POST /u/<pool>/api/qr-tickets {"app_id", "connection", "try"?, "next"?, "state"?} → 201 a pending ticket.
     `try` counts only in a browser that redeemed the console's Try-login grant; `next` must be this
@@ -126,6 +139,7 @@ async def ticket_status(request, pool, ticket):
 
 
 @require_GET
+@limit_requests(("qrcode_per_ip", from_ip), ("qrcode_per_browser", _browser))
 def ticket_qrcode(request, pool, ticket):
     """GET .../qrcode.png: the code to scan, drawn once per ticket and cached for its lifetime."""
     t = own_ticket(request, pool, ticket, related=("connection",))
@@ -133,14 +147,10 @@ def ticket_qrcode(request, pool, ticket):
         return _ticket_not_found()
     if t.effective_status() not in LIVE_STATUSES:
         return error("ticket_expired", 410, _("This QR code has expired."))
-    cache_key = f"hostedlogin:qrcode:{t.key}"
-    png = cache.get(cache_key)
-    if png is None:
-        try:
-            png = render_login_code(connection=t.connection, scene=t.scene)
-        except WeChatError as exc:
-            return wechat_error_response(exc)
-        cache.set(cache_key, png, timeout=max(1, int(seconds_left(public_state(t)))) + 60)
+    try:
+        png = ticket_code_png(t)
+    except WeChatError as exc:
+        return wechat_error_response(exc)
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "private, max-age=300"
     return response

@@ -7,11 +7,13 @@ transaction that links the identity, so a bind happens once.
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.models import LoginOutcome
 from accounts.pipeline import BindRefused, LoginContext, Refused, Resolution, resume_bind, resume_create
 from accounts.services import end_user_authenticate
 from scanlogin.errors import NotFound
+from scanlogin.ratelimit import RateLimited, failure_add, failures_clear, failures_locked
 
 from .models import LoginTicket, TicketStatus
 from .tickets import expire_if_overdue, state_error, ticket_event, ticket_lock, transition
@@ -25,6 +27,8 @@ BIND_MESSAGES = {
     "user_blocked": _("This account has been blocked."),
     "too_many_attempts": _("Too many wrong passwords. Start again by scanning a new code."),
 }
+BIND_LOCKED_MESSAGE = ngettext_lazy("Too many wrong attempts. Wait %(minutes)s minute and try again.",
+                                     "Too many wrong attempts. Wait %(minutes)s minutes and try again.", "minutes")
 
 
 def bind_pending_ticket(ticket: LoginTicket | None) -> LoginTicket:
@@ -72,12 +76,44 @@ def _wrong_password(ticket: LoginTicket) -> None:
     raise BindRefused("invalid_credentials")
 
 
-def ticket_bind_existing(*, ticket: LoginTicket, login: str, password: str) -> Resolution:
-    """Bind the scanned WeChat identity to the account the user just proved with its password."""
+def _account_key(ticket: LoginTicket, login: str) -> str:
+    """What a lockout counts failures of: the login name as typed (normalised) in the pool, whether
+    or not an account answers to it, so a lock says nothing about which accounts exist."""
+    return f"{ticket.pool_id}:{(login or '').strip().casefold()}"
+
+
+def _locked_out(ticket: LoginTicket, account: str, ip: str | None) -> None:
+    """Refuse (429) while the login name or the IP is locked out after too many wrong passwords."""
+    wait = failures_locked("bind_failures_per_account", account) or failures_locked("bind_failures_per_ip", ip)
+    if wait:
+        ticket_event(ticket, LoginOutcome.REFUSED, reason="bind_locked")
+        raise RateLimited(wait, BIND_LOCKED_MESSAGE % {"minutes": max(1, -(-wait // 60))}, code="bind_locked")
+
+
+def _failure_counted(ticket: LoginTicket, account: str, ip: str | None) -> None:
+    """A wrong password is a login event; the one that reaches a lockout limit is one more."""
+    ticket_event(ticket, LoginOutcome.FAILED, reason="bind_invalid_credentials")
+    if failure_add("bind_failures_per_account", account):
+        ticket_event(ticket, LoginOutcome.REFUSED, reason="bind_account_locked")
+    if failure_add("bind_failures_per_ip", ip):
+        ticket_event(ticket, LoginOutcome.REFUSED, reason="bind_ip_locked")
+
+
+def ticket_bind_existing(*, ticket: LoginTicket, login: str, password: str, ip: str | None = None) -> Resolution:
+    """Bind the scanned WeChat identity to the account the user just proved with its password.
+
+    Wrong passwords are counted per ticket (MAX_BIND_ATTEMPTS ends it), per login name across all
+    tickets and per IP (RATE_LIMITS bind_failures_per_account / _per_ip lock them out for a while).
+    Raises BindRefused, or RateLimited (429 bind_locked) while locked out.
+    """
     bind_pending_ticket(ticket)
+    account = _account_key(ticket, login)
+    _locked_out(ticket, account, ip)
     user = end_user_authenticate(pool=ticket.pool, login=login, password=password)
     if user is None:
+        _failure_counted(ticket, account, ip)
         _wrong_password(ticket)
+    failures_clear("bind_failures_per_account", account)
     return _finish(ticket, lambda ctx: resume_bind(ctx, user))
 
 

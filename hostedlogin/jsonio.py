@@ -14,8 +14,11 @@ def error(code: str, status: int, message) -> JsonResponse:
 
 
 def error_response(exc: ServiceError) -> JsonResponse:
-    """A refused request as the contract's JSON error."""
-    return error(exc.code, exc.status, exc.message)
+    """A refused request as the contract's JSON error (with Retry-After when it says when to come back)."""
+    response = error(exc.code, exc.status, exc.message)
+    if exc.retry_after:
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def read_json(request, fields: dict[str, tuple[type, int, bool]]) -> dict:

@@ -11,15 +11,18 @@ from connections.wechat.errors import (
     WeChatCredentialsInvalid,
     WeChatError,
     WeChatInvalidRequest,
+    WeChatQuotaExhausted,
     WeChatRateLimited,
     WeChatUserBlocked,
 )
 from scanlogin.errors import ServiceError
+from scanlogin.ratelimit import from_ip, limit_requests, rate_check
 
 from .jsonio import error, error_response, read_json
 from .phone import ticket_cancel, ticket_confirm, ticket_scan
 
 WECHAT_ERRORS = [  # (class, HTTP status, stable code, message); the first match wins
+    (WeChatQuotaExhausted, 503, "wechat_quota_exhausted", _("Too many logins right now. Try again in a minute.")),
     (WeChatCodeInvalid, 400, "wechat_code_invalid", _("The WeChat code is invalid, expired or already used.")),
     (WeChatRateLimited, 429, "wechat_rate_limited", _("WeChat is limiting requests; try again shortly.")),
     (WeChatCredentialsInvalid, 502, "wechat_misconfigured", _("This login method is misconfigured (WeChat refused its credentials).")),
@@ -33,7 +36,10 @@ def wechat_error_response(exc: WeChatError) -> JsonResponse:
     """A WeChat failure as the contract's error (never the raw errmsg: it may echo a code or token)."""
     for cls, status, code, message in WECHAT_ERRORS:
         if isinstance(exc, cls):
-            return error(code, status, message)
+            response = error(code, status, message)
+            if getattr(exc, "retry_after", None):
+                response["Retry-After"] = str(exc.retry_after)
+            return response
     return error("wechat_unavailable", 502, WECHAT_ERRORS[-1][3])
 
 
@@ -59,8 +65,18 @@ def _scan_answer(ticket, token) -> JsonResponse:
     })
 
 
+per_ip = limit_requests(("miniprogram_per_ip", from_ip))
+
+
+def _scan_token_counted(scan_token: str) -> str:
+    """Count a confirm/cancel against its scan token's limit (a scan token is tried a few times, not hammered)."""
+    rate_check("miniprogram_per_scan_token", scan_token)
+    return scan_token
+
+
 @csrf_exempt
 @require_POST
+@per_ip
 def scan(request):
     """{scene, code} → the scan token and what the phone shows before the user confirms."""
     return _run(request, {"scene": (str, 32, True), "code": (str, 256, True)},
@@ -69,10 +85,11 @@ def scan(request):
 
 @csrf_exempt
 @require_POST
+@per_ip
 def confirm(request):
     """{scan_token, phone_code} → confirmed, or 403 login_only / user_blocked (ticket rejected)."""
     def run(data):
-        ticket_confirm(scan_token=data["scan_token"], phone_code=data["phone_code"])
+        ticket_confirm(scan_token=_scan_token_counted(data["scan_token"]), phone_code=data["phone_code"])
         return JsonResponse({"status": "confirmed"})
 
     return _run(request, {"scan_token": (str, 128, True), "phone_code": (str, 256, True)}, run)
@@ -80,10 +97,11 @@ def confirm(request):
 
 @csrf_exempt
 @require_POST
+@per_ip
 def cancel(request):
     """{scan_token} → cancelled."""
     def run(data):
-        ticket_cancel(scan_token=data["scan_token"])
+        ticket_cancel(scan_token=_scan_token_counted(data["scan_token"]))
         return JsonResponse({"status": "cancelled"})
 
     return _run(request, {"scan_token": (str, 128, True)}, run)

@@ -27,6 +27,7 @@ from .tickets import (
     state_error,
     ticket_event,
     ticket_lock,
+    ticket_wechat_failure,
     transition,
 )
 
@@ -102,7 +103,7 @@ def _failure_logged(ticket: LoginTicket):
     try:
         yield
     except WeChatError as exc:
-        ticket_event(ticket, LoginOutcome.FAILED, reason=f"{type(exc).__name__}:{getattr(exc, 'errcode', '')}"[:64])
+        ticket_wechat_failure(ticket, exc)
         raise
 
 

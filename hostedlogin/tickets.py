@@ -64,11 +64,18 @@ def mask_nickname(name: str) -> str:
 
 
 def public_state(ticket: LoginTicket, now=None) -> dict:
-    """What the browser may know: status, expiry, masked nickname/avatar, refusal reason."""
+    """What the browser may know: status, expiry, masked nickname/avatar, refusal reason.
+
+    The avatar of the account that scanned is shown only once the login is confirmed, when this
+    browser receives that login anyway. While merely scanned, the person holding the phone may be
+    someone a relayed (phished) code reached, who may still cancel: the asking browser then sees a
+    masked nickname and never their picture.
+    """
     status = ticket.effective_status(now)
     state = {"ticket": ticket.key, "status": status, "expires_at": ticket.expires_at.isoformat()}
     if ticket.openid and status in (TicketStatus.SCANNED, TicketStatus.CONFIRMED):
-        state["scanned_by"] = {"nickname": ticket.scanned_nickname, "avatar": ticket.scanned_avatar}
+        avatar = ticket.scanned_avatar if status == TicketStatus.CONFIRMED else ""
+        state["scanned_by"] = {"nickname": ticket.scanned_nickname, "avatar": avatar}
     if status == TicketStatus.REJECTED:
         state["reason"] = ticket.reason
     return state
@@ -121,6 +128,12 @@ def ticket_event(ticket: LoginTicket, outcome: str, *, user=None, reason: str = 
     """Write the login event of an outcome reached through this ticket (who, where from, which app)."""
     return login_event_record(pool=ticket.pool, connection=ticket.connection, application=ticket.application, user=user,
                               outcome=outcome, reason=reason, ip=ticket.ip, user_agent=ticket.user_agent)
+
+
+def ticket_wechat_failure(ticket: LoginTicket, exc: Exception) -> None:
+    """A WeChat failure is a login outcome too: its login event (a spent budget names itself and the call)."""
+    reason = getattr(exc, "event_reason", "") or f"{type(exc).__name__}:{getattr(exc, 'errcode', '')}"
+    ticket_event(ticket, LoginOutcome.FAILED, reason=reason[:64])
 
 
 def expire_if_overdue(ticket: LoginTicket, *, actor: str = "reader") -> bool:

@@ -15,6 +15,8 @@ from accounts.sessions import get_end_user, logout_end_user
 from oidc.preview import id_token_preview
 from oidc.web_message import keeps_opener
 from scanlogin.errors import NotFound, ServiceError
+from scanlogin.proxies import client_ip
+from scanlogin.ratelimit import RateLimited, from_ip, limit_requests
 from tenants.selectors import application_get, pool_get
 
 from .bind import BIND_MESSAGES, bind_pending_ticket, ticket_bind_create, ticket_bind_existing
@@ -67,8 +69,13 @@ def login_page(request, pool):
     return set_browser_cookie(request, render(request, "hostedlogin/login.html", context))
 
 
+def _ticket_key(request, *, ticket, **_kwargs) -> str:
+    return ticket
+
+
 @require_http_methods(["GET", "POST"])
 @keeps_opener
+@limit_requests(("bind_per_ip", from_ip), ("bind_per_ticket", _ticket_key), methods=("POST",), page=True)
 def bind_page(request, pool, ticket):
     """The paused login: bind an existing account (sign in once) or create a new one."""
     t = own_ticket(request, pool, ticket)
@@ -77,15 +84,18 @@ def bind_page(request, pool, ticket):
     except ServiceError as exc:
         return error_page(request, exc.code, exc.status if exc.status != 409 else 400)
     login_url = f"{reverse('hostedlogin:login', kwargs={'pool': pool})}?app_id={t.application.client_id}"
-    error = None
+    error, status, retry_after = None, 200, None
     if request.method == "POST":
         try:
             if request.POST.get("action") == "create":
                 res = ticket_bind_create(ticket=t)
             else:
-                res = ticket_bind_existing(ticket=t, login=request.POST.get("login", "")[:254], password=request.POST.get("password", "")[:256])
+                res = ticket_bind_existing(ticket=t, login=request.POST.get("login", "")[:254],
+                                           password=request.POST.get("password", "")[:256], ip=client_ip(request))
+        except RateLimited as exc:  # locked out: the form again, with when to come back
+            error, status, retry_after = exc.message, 429, exc.retry_after
         except BindRefused as exc:
-            error = BIND_MESSAGES.get(exc.reason, _("This login cannot continue."))
+            error, status = BIND_MESSAGES.get(exc.reason, _("This login cannot continue.")), 400
             if t.status != TicketStatus.CONFIRMED:
                 return render(request, "hostedlogin/bind.html", {"ticket": t, "error": error, "finished": True, "login_url": login_url}, status=403)
         except ServiceError as exc:
@@ -94,7 +104,10 @@ def bind_page(request, pool, ticket):
             return HttpResponseRedirect(login_complete(request, ticket=t, user=res.user, identity=res.identity))
     context = {"ticket": t, "error": error, "login_url": login_url, "can_create": not t.connection.login_only,
                "login_value": request.POST.get("login", "") if request.method == "POST" else ""}
-    return render(request, "hostedlogin/bind.html", context, status=400 if error else 200)
+    response = render(request, "hostedlogin/bind.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_GET

@@ -1,4 +1,6 @@
 """The OpenID Connect endpoints of a pool: discovery, JWKS, authorize, token, userinfo, end-session."""
+import base64
+import binascii
 import time
 from functools import wraps
 from urllib.parse import urlencode
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.sessions import get_auth_time, get_connection_id, get_end_user, get_identity_id, logout_end_user
 from connections.selectors import connections_enabled_for
 from scanlogin.errors import NotFound, ServiceError
+from scanlogin.ratelimit import limit_requests
 from tenants.selectors import pool_get
 
 from . import keys
@@ -186,8 +189,22 @@ def _login_required(grant):
     return LoginRequiredError(redirect_uri=grant.redirect_uri, state=grant.request.payload.state)
 
 
+def _token_client(request, *, pool, **_kwargs) -> str:
+    """The client a token request names (the HTTP Basic user, else the client_id field): what its rate limit counts."""
+    auth = request.META.get("HTTP_AUTHORIZATION", "")
+    if auth[:6].lower() == "basic ":
+        try:
+            client = base64.b64decode(auth[6:].strip(), validate=True).decode().split(":", 1)[0]
+        except (binascii.Error, ValueError):
+            client = "\x00malformed"
+    else:
+        client = request.POST.get("client_id", "")
+    return f"{pool}\x00{client[:200]}" if client else ""
+
+
 @csrf_exempt
 @require_http_methods(["POST"])  # CORS (preflights too) is django-cors-headers' job: only web origins (hostedlogin/cors.py)
+@limit_requests(("oidc_token_per_client", _token_client), methods=("POST",))
 @_pool_or_404
 def token(request, pool):
     if problem := _params_rejected(request):

@@ -10,11 +10,16 @@ from django.http import Http404
 
 
 class ServiceError(Exception):
-    """A refused request: a stable `code`, an HTTP `status` and a `message` for people."""
+    """A refused request: a stable `code`, an HTTP `status` and a `message` for people.
 
-    def __init__(self, code: str, status: int, message):
+    `retry_after` (seconds) is sent as the `Retry-After` header: rate limits and spent budgets say
+    when to come back.
+    """
+
+    def __init__(self, code: str, status: int, message, *, retry_after: int | None = None):
         super().__init__(str(message))
         self.code, self.status, self.message = code, status, str(message)
+        self.retry_after = retry_after
 
 
 class NotFound(ServiceError, Http404):

@@ -60,6 +60,10 @@ INSTALLED_APPS = [
 # hops each per request (scanlogin/middleware.py); every entry must stay async-capable, or each
 # waiting long-poll would hold a thread (tests/test_asgi_middleware.py).
 MIDDLEWARE = [
+    # First: X-Forwarded-Proto counts only from TRUSTED_PROXIES (scanlogin/proxies.py).
+    "scanlogin.proxies.forwarded_headers_middleware",
+    # A request that failed because the database is away answers 503, not 500 (scanlogin/outage.py).
+    "scanlogin.outage.database_outage_middleware",
     "scanlogin.middleware.SecurityMiddleware",
     "scanlogin.pool_hosts.PoolDomainMiddleware",  # <pool>.<HOSTED_LOGIN_DOMAIN> / custom domains → that pool's URLs
     "scanlogin.cors.CorsMiddleware",  # django-cors-headers; allowed origins = applications' web_origins
@@ -112,8 +116,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    # Django's RedisCache with one connection pool per process (not one per request under ASGI).
-    CACHES = {"default": {"BACKEND": "scanlogin.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's RedisCache with one connection pool per process (not one per request under ASGI); a dead
+    # Redis must fail fast: its readers then use process memory (scanlogin/fallback.py).
+    CACHES = {"default": {"BACKEND": "scanlogin.cache.RedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "scanlogin"}}
 
@@ -190,6 +196,14 @@ WECHAT_MINIPROGRAM_PAGE = env("WECHAT_MINIPROGRAM_PAGE", default="pages/login/lo
 WECHAT_MINIPROGRAM_ENV = env("WECHAT_MINIPROGRAM_ENV", default="release")
 # When set, the PC page shows a plain QR of this URL prefix + scene ("scan a normal link QR").
 WECHAT_LINK_QR_PREFIX = env("WECHAT_LINK_QR_PREFIX", default="")
+# ScanLogin's budget of WeChat calls per AppID and API, below WeChat's own limits (connections/wechat/quota.py);
+# spent → 503 wechat_quota_exhausted without calling WeChat. Rates as for RATE_LIMITS; empty: no budget.
+WECHAT_QUOTA = {
+    "wxacode": env.str("WECHAT_QUOTA_WXACODE", default="4000/minute"),  # getwxacodeunlimit: WeChat allows ~5,000/minute
+    "token": env.str("WECHAT_QUOTA_TOKEN", default="1500/day"),         # cgi-bin/token, stable_token: ~2,000/day
+    "jscode2session": env.str("WECHAT_QUOTA_JSCODE2SESSION", default=""),  # no per-AppID limit documented
+    "phone": env.str("WECHAT_QUOTA_PHONE", default=""),                 # getuserphonenumber: paid per success
+}
 
 # The WeChat simulator is a development and test tool: it can never be on without DEBUG.
 WECHAT_SIMULATOR_ENABLED = env.bool("WECHAT_SIMULATOR_ENABLED", default=DEBUG)
@@ -224,6 +238,33 @@ OIDC_CODE_TTL = env.int("OIDC_CODE_TTL", default=60)  # authorization codes are 
 OIDC_ACCESS_TOKEN_TTL = env.int("OIDC_ACCESS_TOKEN_TTL", default=3600)
 OIDC_ID_TOKEN_TTL = env.int("OIDC_ID_TOKEN_TTL", default=3600)
 OIDC_REFRESH_TOKEN_TTL = env.int("OIDC_REFRESH_TOKEN_TTL", default=30 * 24 * 3600)
+
+# --- Abuse limits, proxies, outages (README "Security") ---------------------------------------------
+# Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (CIDRs, comma-separated). Empty: none,
+# the peer's own address is the client's. Behind a load balancer: its network only, never 0.0.0.0/0.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Seconds a failed Redis is left alone (its readers use process memory) before it is asked again.
+REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=5.0)
+# Rate limits of the unauthenticated surfaces, in the `limits` notation ("20/minute;200/hour",
+# "10/15 minutes"); an empty value switches that limit off. Each is its own variable RATE_LIMIT_<NAME>.
+# The defaults let an office of hundreds behind one address log in at once; a browser gets less.
+RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)  # false: every limit and lockout off (benchmarks)
+RATE_LIMIT_DEFAULTS = {
+    "tickets_per_browser": "20/minute;200/hour",     # POST /u/<pool>/api/qr-tickets, per binding cookie/header
+    "tickets_per_ip": "600/minute",                  # … per client IP
+    "tickets_per_pool": "3000/minute",               # … per pool (protects the AppID other pools share)
+    "qrcode_per_browser": "60/minute",               # GET …/qrcode.png
+    "qrcode_per_ip": "1200/minute",
+    "miniprogram_per_ip": "600/minute",              # POST /api/miniprogram/* (phones share carrier NAT)
+    "miniprogram_per_scan_token": "10/minute",       # confirm / cancel with one scan token
+    "bind_per_ticket": "20/minute",                  # POST /u/<pool>/bind/<ticket>
+    "bind_per_ip": "120/minute",
+    "bind_failures_per_account": "10/15 minutes",    # wrong passwords for one login name, across tickets → locked
+    "bind_failures_per_ip": "50/15 minutes",         # wrong passwords from one IP → locked
+    "oidc_token_per_client": "1200/minute",          # POST /u/<pool>/oidc/token, per client_id
+}
+RATE_LIMITS = {name: env.str(f"RATE_LIMIT_{name.upper()}", default=rate) for name, rate in RATE_LIMIT_DEFAULTS.items()}
+RATE_LIMIT_MEMORY_MAX_KEYS = env.int("RATE_LIMIT_MEMORY_MAX_KEYS", default=100_000)  # per process while Redis is down
 
 # Management API: per-token rate limit ("<n>/<sec|min|hour|day>"), counted in the cache.
 MANAGEMENT_API_RATE = env("MANAGEMENT_API_RATE", default="600/min")
@@ -266,6 +307,28 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+
+def _check_abuse_settings():
+    """Refuse to start on a rate or a proxy network that cannot be read (rather than not limiting)."""
+    import ipaddress
+
+    from limits import parse_many
+
+    rates = {f"RATE_LIMIT_{n.upper()}": r for n, r in RATE_LIMITS.items()} | {f"WECHAT_QUOTA_{n.upper()}": r for n, r in WECHAT_QUOTA.items()}
+    for name, rate in rates.items():
+        try:
+            rate and parse_many(rate)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: not a rate like '20/minute' ({rate!r})") from None
+    for cidr in TRUSTED_PROXIES:
+        try:
+            ipaddress.ip_network(cidr.strip(), strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"TRUSTED_PROXIES: {cidr!r} is not an IP network") from None
+
+
+_check_abuse_settings()
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)

@@ -9,6 +9,7 @@ pytest_plugins = [
     "tests.fixtures.api",
     "tests.fixtures.browser",
     "tests.fixtures.console",
+    "tests.fixtures.outage",
 ]
 
 
@@ -31,3 +32,15 @@ def pytest_sessionstart(session):
     root = Path(__file__).resolve().parents[1]
     call_command("compilemessages", locale=["zh_Hans"], ignore_patterns=[".venv"], verbosity=0)
     assert (root / "locale/zh_Hans/LC_MESSAGES/django.mo").exists()
+
+
+@pytest.fixture(autouse=True)
+def fresh_abuse_counters():
+    """Each test starts with no rate-limit or budget counts, Redis taken as up and no process-memory
+    fallback copies (these are shared state across tests otherwise)."""
+    from scanlogin import fallback, ratelimit
+
+    ratelimit.reset()
+    fallback.redis_breaker.reset()
+    fallback.shared_cache.clear_local()
+    yield

@@ -6,7 +6,8 @@ the simulator. See the README's WeChat section for the facts each call relies on
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache as default_cache
+
+from scanlogin.fallback import shared_cache
 
 from . import transport
 from .errors import (
@@ -15,8 +16,9 @@ from .errors import (
     WeChatUnavailable,
     WeChatWatermarkMismatch,
 )
+from .quota import quota_spend
 from .scene import validate_scene
-from .tokens import TokenStore, token_cache_key
+from .tokens import TokenStore, token_cache_key, token_cache_keys
 
 TOKEN_ENDPOINTS = ("token", "stable_token")
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
@@ -51,9 +53,9 @@ class WeChatClient:
         self.token_endpoint = token_endpoint or settings.WECHAT_TOKEN_ENDPOINT
         if self.token_endpoint not in TOKEN_ENDPOINTS:
             raise ValueError(f"token_endpoint must be one of {TOKEN_ENDPOINTS}")
-        key = token_cache_key(app_id=app_id, base_url=self.base_url, endpoint=self.token_endpoint)
+        key = token_cache_key(app_id=app_id, secret=app_secret, base_url=self.base_url, endpoint=self.token_endpoint)
         connect, read = transport.timeouts()
-        self._tokens = TokenStore(cache=cache or default_cache, key=key, fetch=self._fetch_token,
+        self._tokens = TokenStore(cache=cache or shared_cache, key=key, fetch=self._fetch_token,
                                   wait_timeout=3 * (connect + read) + 2)
 
     def __repr__(self):
@@ -62,8 +64,17 @@ class WeChatClient:
     # -- access token -------------------------------------------------------------------
 
     def access_token(self) -> str:
-        """The shared cached token of this AppID, fetched once across processes when missing."""
+        """The shared cached token of this AppID and secret, fetched once across processes when missing."""
         return self._tokens.get()
+
+    def forget_token(self) -> None:
+        """Drop the cached token of this AppID and secret (and its lock and shared failure)."""
+        self._tokens.cache.delete_many(token_cache_keys(self._tokens.key))
+
+    def _send(self, method: str, path: str, *, api: str, retry: bool, **kwargs):
+        """One WeChat call, spent from this AppID's budget first (WECHAT_QUOTA; refused without calling WeChat)."""
+        quota_spend(app_id=self.app_id, api=api)
+        return transport.send(method, self._url(path), api=api, retry=retry, **kwargs)
 
     def _fetch_token(self, *, stale: str | None) -> tuple[str, int]:
         if self.token_endpoint == "stable_token":
@@ -71,7 +82,7 @@ class WeChatClient:
             if token == stale:  # WeChat still hands out the token it just refused: force a new one
                 token, expires_in = self._stable_token(force=True)
             return token, expires_in
-        response = transport.send("GET", self._url("/cgi-bin/token"), api="token", retry=True, params={
+        response = self._send("GET", "/cgi-bin/token", api="token", retry=True, params={
             "grant_type": "client_credential", "appid": self.app_id, "secret": self._secret})
         return self._token_answer(transport.parse_json(response, "token"))
 
@@ -79,7 +90,7 @@ class WeChatClient:
         body = {"grant_type": "client_credential", "appid": self.app_id, "secret": self._secret,
                 "force_refresh": force}
         # A forced refresh is rationed (30 s apart): never repeat one blindly after a timeout.
-        response = transport.send("POST", self._url("/cgi-bin/stable_token"), api="token", retry=not force, json=body)
+        response = self._send("POST", "/cgi-bin/stable_token", api="token", retry=not force, json=body)
         return self._token_answer(transport.parse_json(response, "token"))
 
     @staticmethod
@@ -102,7 +113,7 @@ class WeChatClient:
 
     def code2session(self, js_code: str) -> SessionInfo:
         """Exchange a wx.login code (single use: never retried) for openid/unionid/session_key."""
-        response = transport.send("GET", self._url("/sns/jscode2session"), api="jscode2session", retry=False, params={
+        response = self._send("GET", "/sns/jscode2session", api="jscode2session", retry=False, params={
             "appid": self.app_id, "secret": self._secret, "js_code": js_code, "grant_type": "authorization_code"})
         data = transport.parse_json(response, "jscode2session")
         if not data.get("openid") or not data.get("session_key"):
@@ -113,8 +124,8 @@ class WeChatClient:
         """The verified phone for a getPhoneNumber code (single use: only a token error retries)."""
 
         def call(token):
-            response = transport.send("POST", self._url("/wxa/business/getuserphonenumber"), api="phone",
-                                      retry=False, params={"access_token": token}, json={"code": code})
+            response = self._send("POST", "/wxa/business/getuserphonenumber", api="phone",
+                                  retry=False, params={"access_token": token}, json={"code": code})
             return transport.parse_json(response, "phone")
 
         info = self._with_token(call).get("phone_info")
@@ -138,8 +149,8 @@ class WeChatClient:
             body["env_version"] = env_version
 
         def call(token):
-            response = transport.send("POST", self._url("/wxa/getwxacodeunlimit"), api="wxacode", retry=True,
-                                      params={"access_token": token}, json=body)
+            response = self._send("POST", "/wxa/getwxacodeunlimit", api="wxacode", retry=True,
+                                  params={"access_token": token}, json=body)
             return self._image_or_error(response)
 
         return self._with_token(call)
@@ -162,6 +173,13 @@ def client_for_connection(connection) -> WeChatClient:
     """A client with the connection's AppID/secret (its own or the platform default)."""
     app_id, app_secret = connection.wechat_credentials()
     return WeChatClient(app_id, app_secret, base_url=settings.WECHAT_API_BASE)
+
+
+def forget_cached_tokens(*, app_id: str, app_secret: str) -> None:
+    """Drop the cached access tokens (classic and stable) fetched with these credentials: a connection's
+    secret changed, so nothing fetched with the old one may be used again."""
+    for endpoint in TOKEN_ENDPOINTS:
+        WeChatClient(app_id, app_secret, base_url=settings.WECHAT_API_BASE, token_endpoint=endpoint).forget_token()
 
 
 __all__ = ["PhoneInfo", "SessionInfo", "WeChatClient", "WeChatError", "client_for_connection"]

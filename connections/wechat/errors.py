@@ -53,6 +53,18 @@ class WeChatUnavailable(WeChatError):
     """WeChat is busy (-1), unreachable, timed out, or answered something that is not WeChat's JSON."""
 
 
+class WeChatQuotaExhausted(WeChatError):
+    """ScanLogin's own budget for this AppID and call is spent (WECHAT_QUOTA): WeChat was not called.
+
+    `retry_after` is the number of seconds until the budget's window opens again.
+    """
+
+    def __init__(self, *, api: str, retry_after: int):
+        super().__init__(0, f"budget for {api} spent", api)
+        self.retry_after = retry_after
+        self.event_reason = f"wechat_quota_exhausted:{api}"
+
+
 class WeChatTokenInvalid(WeChatError):
     """The access token is invalid or expired (40001, 40014, 42001); the client refreshes and retries once."""
 

@@ -1,15 +1,22 @@
-"""The access token of one AppID, shared by every process through the Django cache.
+"""The access token of one AppID and secret, shared by every process through the Django cache.
 
 WeChat's token quota is small and a new classic token invalidates the previous one, so exactly
 one process may fetch at a time: a cache lock (`cache.add` with a timeout works on locmem and
 Redis alike) elects the fetcher, the others wait for the token it stores. The cached entry
 expires a safety margin before WeChat's `expires_in`, so the token is refreshed before it
 runs out rather than after a failed call.
+
+The cache key holds a keyed hash of the secret, so a token answers only to the AppID *and* the
+secret that fetched it: a connection that names someone else's (public) AppID with a wrong
+secret fetches for itself and is refused by WeChat, never handed the owner's token. While Redis
+is unreachable the store works on process memory (scanlogin/fallback.py): one fetcher per process.
 """
 import hashlib
 import logging
 import time
 import uuid
+
+from django.utils.crypto import salted_hmac
 
 from .errors import WeChatError, WeChatUnavailable, error_for
 
@@ -21,10 +28,17 @@ MAX_MARGIN = 300       # refresh at most 5 minutes early
 FAILURE_TTL = 3        # seconds a failed fetch is shared with waiters (they fail fast, WeChat is spared)
 
 
-def token_cache_key(*, app_id: str, base_url: str, endpoint: str) -> str:
-    """Classic and stable tokens are independent, and the simulator's are not WeChat's."""
+def token_cache_key(*, app_id: str, secret: str, base_url: str, endpoint: str) -> str:
+    """Classic and stable tokens are independent, the simulator's are not WeChat's, and each secret has its own."""
     where = hashlib.sha256(base_url.encode()).hexdigest()[:10]
-    return f"wechat:token:{endpoint}:{where}:{app_id}"
+    # Keyed (SECRET_KEY) so the cache never holds anything from which the AppSecret could be guessed.
+    secret_tag = salted_hmac("scanlogin.wechat.token", secret, algorithm="sha256").hexdigest()[:24]
+    return f"wechat:token:{endpoint}:{where}:{app_id}:{secret_tag}"
+
+
+def token_cache_keys(key: str) -> list[str]:
+    """The token's key and the keys of its lock and shared failure."""
+    return [key, key + ":lock", key + ":failed"]
 
 
 def refresh_margin(expires_in: int) -> int:

@@ -116,7 +116,8 @@ def test_ask_bind_links_after_the_user_signs_in(browser, phone, wx_user, existin
     assert _session_user(browser, pool) == existing_user
     assert LoginTicket.objects.get(pk=ticket.pk).status == TicketStatus.CONSUMED
     assert browser.exchange(ticket.key).json()["error"] == "ticket_already_used"
-    assert list(LoginEvent.objects.order_by("id").values_list("outcome", flat=True)) == ["bind_required", "bound"]
+    events = list(LoginEvent.objects.order_by("id").values_list("outcome", "reason"))
+    assert events == [("bind_required", ""), ("failed", "bind_invalid_credentials"), ("bound", "")]
 
 
 def test_ask_bind_can_create_a_new_account_unless_login_only(browser, phone, wx_user, existing_user, connection, pool):

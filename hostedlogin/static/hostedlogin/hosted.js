@@ -84,11 +84,20 @@
       if (!res.ok) { return fail(res.d.message); }
       current = { ticket: res.d.ticket, connection: connection, status: "pending", url: cfg.tickets_url + "/" + encodeURIComponent(res.d.ticket) };
       qr.onload = function () { if (mine === generation && current.status === "pending") { apply(res.d); } };
-      qr.onerror = function () { if (mine === generation) { fail(T.qr_failed); } };
+      qr.onerror = function () { if (mine === generation) { explainImage(mine, res.d.qrcode_url); } };
       qr.src = res.d.qrcode_url;
       current.deadline = Date.now() + res.d.expires_in * 1000;
       poll(mine);
     }).catch(function () { if (mine === generation) { fail(); } });
+  }
+
+  // The image could not be shown: ask once more for the reason (a refused drawing answers JSON,
+  // e.g. wechat_quota_exhausted, and costs no WeChat call) and show it.
+  function explainImage(mine, url) {
+    fetch(url, { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { return r.ok ? null : r.json(); })
+      .then(function (d) { if (mine === generation) { fail((d && d.message) || T.qr_failed); } })
+      .catch(function () { if (mine === generation) { fail(T.qr_failed); } });
   }
 
   function poll(mine) {
@@ -140,5 +149,16 @@
       apply({ status: "expired", expires_in: 0 });
     }
   }, 500);
-  start(cfg.connections[0]);
+  // Draw the first code only for someone looking at the page: a prefetched or prerendered page and
+  // a tab opened in the background cost no WeChat quota until they are shown.
+  function visible() { return document.visibilityState === "visible" && !document.prerendering; }
+  function startWhenVisible() {
+    if (visible()) { return start(cfg.connections[0]); }
+    document.addEventListener("visibilitychange", function shown() {
+      if (!visible()) { return; }
+      document.removeEventListener("visibilitychange", shown);
+      start(cfg.connections[0]);
+    });
+  }
+  startWhenVisible();
 })();
