@@ -221,7 +221,9 @@ async def waiters_phase(spec, *, mode):
     async def longpoll(conn, t):
         while not stop.is_set():
             try:
-                status, _h, body, _c = await conn.request("GET", f"{TICKETS}/{t['key']}?since=pending&wait=30", cookies={"sl_browser": t["cookie"]})
+                # A browser keeps waiting while thousands of others' first requests queue ahead of its own.
+                status, _h, body, _c = await conn.request("GET", f"{TICKETS}/{t['key']}?since=pending&wait=30",
+                                                          cookies={"sl_browser": t["cookie"]}, timeout=300)
             except Exception:
                 errors[0] += 1
                 await asyncio.sleep(1.0)
