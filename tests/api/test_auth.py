@@ -86,3 +86,11 @@ def test_oversized_body_is_413_json(api_client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = api_client.post("/api/v1/applications", {"name": "x" * 5000}, format="json")
     assert_error(response, 413, "request_too_large")
+
+
+@pytest.mark.parametrize("accept", ["text/html", "application/xml", "image/png;q=1, */*;q=0", "nonsense"])
+def test_the_api_answers_json_whatever_accept_asks_for(api_client, accept, pool):
+    response = api_client.get("/api/v1/connections", HTTP_ACCEPT=accept)
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    missing = api_client.delete("/api/v1/users/00000000-0000-0000-0000-000000000000/identities/1", HTTP_ACCEPT=accept)
+    assert missing.status_code == 404 and missing.json()["error"] == "not_found"

@@ -83,12 +83,18 @@ async def until_subscribed(port, pool, cookie):
 def test_many_waiting_browsers_share_one_redis_connection(server, redis_notify, pool, login_app):
     waiting = browsers_with_tickets(pool, login_app, 40)
 
+    from scanlogin.asgi import no_thread_at_request_start
+
+    no_thread_at_request_start()  # as in the server process (the test client put a receiver back)
+
     async def scenario():
+        threads_before = threading.active_count()
         polls = [asyncio.create_task(get(server, url(pool, t.key), cookie)) for t, cookie in waiting]
         deadline = time.monotonic() + 20
         while longpoll.waiter_count() < len(waiting) or not longpoll.stats()["subscribed"]:
             assert time.monotonic() < deadline, longpoll.stats()
             await asyncio.sleep(0.05)
+        assert threading.active_count() - threads_before < 10  # a waiting browser holds no thread (the readers are 4)
         clients = redis_notify.clients()
         subscribers = [c for c in clients if c.get("psub") != "0" or c.get("sub") != "0"]
         assert len(subscribers) == 1 and subscribers[0]["name"] == longpoll.SUBSCRIBER_NAME
