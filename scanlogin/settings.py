@@ -71,8 +71,8 @@ MIDDLEWARE = [
     "scanlogin.middleware.AuthenticationMiddleware",
     "scanlogin.middleware.MessageMiddleware",
     "scanlogin.middleware.XFrameOptionsMiddleware",
-    # Content-Security-Policy from CONTENT_SECURITY_POLICY below (django-csp).
-    "csp.middleware.CSPMiddleware",
+    # Content-Security-Policy from CONTENT_SECURITY_POLICY below (django-csp, run inline).
+    "scanlogin.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "scanlogin.urls"
