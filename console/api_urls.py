@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from console.api.converters import ClientIdConverter, IdentifierConverter, IdentityIdConverter
 from console.api.errors import not_found_view
-from console.api.views import applications, connections, login_events, users
+from console.api.views import applications, connections, login_events, pool, users
 
 register_converter(IdentifierConverter, "identifier")
 register_converter(ClientIdConverter, "client_id")
@@ -34,5 +34,6 @@ urlpatterns = [
     path("users/<uuid:sub>/identities/<identity_id:identity_id>", users.IdentityDetailView.as_view(),
          name="api-user-identity"),
     path("login-events", login_events.LoginEventListView.as_view(), name="api-login-events"),
+    path("pool", pool.PoolView.as_view(), name="api-pool"),
     re_path(r"^[\s\S]*$", not_found_view),  # any rest, newlines included: a JSON 404
 ]

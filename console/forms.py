@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from connections.forms import LogoInput, clean_logo_field
 from tenants.models import Application, ClientType, Membership
+from tenants.origins import validate_web_origins
 
 
 class RedirectUrisField(forms.CharField):
@@ -36,10 +37,27 @@ class RedirectUrisField(forms.CharField):
             )
 
 
+class WebOriginsField(RedirectUrisField):
+    """One exact web origin per line (scheme://host[:port]), stored as a list; checked by the model."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "placeholder": "https://shop.example.com"})
+
+    def validate(self, value):
+        forms.CharField.validate(self, value)
+        validate_web_origins(value)
+
+
 class ApplicationForm(forms.ModelForm):
     redirect_uris = RedirectUrisField(
         label=_("Redirect URIs"), required=False,
         help_text=_("One absolute URL per line; the login returns only to these. 每行一个绝对地址，登录后只会跳转到这些地址。"),
+    )
+    web_origins = WebOriginsField(
+        label=_("Web origins"), required=False,
+        help_text=_("One exact origin per line, e.g. https://shop.example.com: the pages that log in with the popup or "
+                    "the embedded QR code (browser SDK). Only these get CORS on the ticket API and the token endpoint. "
+                    "每行一个精确来源，例如 https://shop.example.com：使用弹窗登录或内嵌二维码（浏览器 SDK）的页面；"
+                    "只有这些来源可跨域访问扫码接口和令牌端点。"),
     )
     logo = forms.FileField(
         label=_("Logo"), required=False, widget=LogoInput(),
@@ -48,7 +66,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = ["name", "description", "logo", "client_type", "redirect_uris"]
+        fields = ["name", "description", "logo", "client_type", "redirect_uris", "web_origins"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from scanlogin.ratelimit import from_ip, limit_requests
 from tenants.selectors import application_get, pool_get
 
 from . import longpoll
-from .browser import browser_hash, ensure_browser_secret, own_ticket, set_browser_cookie
+from .browser import browser_hash, ensure_browser_secret, is_widget_request, own_ticket, set_browser_cookie
 from .codes import ticket_code_png
 from .completion import login_complete
 from .jsonio import error, error_response, read_json
@@ -19,6 +19,7 @@ from .miniprogram import wechat_error_response
 from .models import LIVE_STATUSES, TicketStatus
 from .redirects import MAX_STATE, next_for_login
 from .selectors import connection_for_login, connection_not_found
+from .widget import WIDGET_FIELDS, csrf_unless_widget, widget_code_issue, widget_request
 from .tickets import (
     expire_if_overdue,
     public_state,
@@ -56,28 +57,41 @@ def _ticket_url(name: str, pool: str, key: str) -> str:
     return reverse(f"hostedlogin:{name}", kwargs={"pool": pool, "ticket": key})
 
 
+TICKET_FIELDS = {"app_id": (str, 64, True), "connection": (str, 31, True), "try": (bool, 0, False),
+                 "next": (str, 2000, False), "state": (str, MAX_STATE, False)}
+
+
+@csrf_unless_widget
 @require_POST
 @limit_requests(("tickets_per_ip", from_ip), ("tickets_per_browser", _new_or_known_browser), ("tickets_per_pool", _pool))
 def tickets_create(request, pool):
     """POST /u/<pool>/api/qr-tickets {"app_id", "connection", "try"?, "next"?, "state"?} → 201 a pending ticket.
     `try` counts only in a browser that redeemed the console's Try-login grant; `next` must be this
-    application's authorization request; `state` goes back with a callback-URL code."""
+    application's authorization request; `state` goes back with a callback-URL code.
+
+    From the embedded code (X-ScanLogin-Binding header) also {"redirect_uri", "code_challenge"?,
+    "code_challenge_method"?, "scope"?, "nonce"?}: the ticket is bound to the header, not a cookie
+    (no `try`, no `next`: it ends with an authorization code for its redirect URI)."""
+    widget = is_widget_request(request)
     try:
-        data = read_json(request, {"app_id": (str, 64, True), "connection": (str, 31, True), "try": (bool, 0, False),
-                                   "next": (str, 2000, False), "state": (str, MAX_STATE, False)})
+        bhash = ensure_browser_secret(request)
+        data = read_json(request, {**TICKET_FIELDS, **WIDGET_FIELDS} if widget else TICKET_FIELDS)
         the_pool = pool_get(slug=pool)
         app = application_get(pool=the_pool, client_id=data["app_id"])
+        request.cors_application = app  # CORS answers this application's web origins (hostedlogin/cors.py)
         conn = connection_for_login(application=app, identifier=data["connection"])
-        next_url = next_for_login(pool_slug=pool, application=app, value=data.get("next"))
+        next_url = "" if widget else next_for_login(pool_slug=pool, application=app, value=data.get("next"))
+        oidc_request = widget_request(application=app, data=data, origin=request.headers.get("Origin")) if widget else None
     except NotFound as exc:
         # An unknown pool answers like a connection that is not there (the contract's 404).
         return error_response(connection_not_found() if exc.code == "pool_not_found" else exc)
     except ServiceError as exc:
         return error_response(exc)
     ticket = ticket_create(
-        pool=the_pool, application=app, connection=conn, browser_hash=ensure_browser_secret(request),
-        ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""), try_mode=bool(data.get("try")) and try_allowed(request, application=app), state=data.get("state") or "",
-        next_url=next_url,
+        pool=the_pool, application=app, connection=conn, browser_hash=bhash,
+        ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        try_mode=bool(data.get("try")) and not widget and try_allowed(request, application=app), state=data.get("state") or "",
+        next_url=next_url, widget_request=oidc_request,
     )
     body = with_expires_in(public_state(ticket))
     body["qrcode_url"] = _ticket_url("ticket_qrcode", pool, ticket.key)
@@ -142,9 +156,11 @@ def ticket_qrcode(request, pool, ticket):
     return response
 
 
+@csrf_unless_widget
 @require_POST
 def ticket_exchange_view(request, pool, ticket):
-    """POST .../exchange: consume a confirmed ticket once → an end-user session and where to go."""
+    """POST .../exchange: consume a confirmed ticket once → an end-user session and where to go
+    (a widget's ticket: an authorization code for its redirect URI instead of a session)."""
     t = own_ticket(request, pool, ticket, related=EXCHANGE_RELATED)
     if t is None:
         return _ticket_not_found()
@@ -154,5 +170,7 @@ def ticket_exchange_view(request, pool, ticket):
         return error_response(exc)
     if t.status == TicketStatus.CONFIRMED and t.bind_pending:
         return JsonResponse({"status": "bind_required", "redirect_to": _ticket_url("bind", pool, t.key)})
+    if t.widget_request is not None:
+        return JsonResponse({"status": TicketStatus.CONSUMED, **widget_code_issue(ticket=t)})
     return JsonResponse({"status": TicketStatus.CONSUMED,
                          "redirect_to": login_complete(request, ticket=t, user=t.user, identity=t.identity)})

@@ -3,26 +3,38 @@
 A ticket answers only to the browser holding the secret it was created with, so a stolen or
 guessed ticket id is useless elsewhere (another browser gets 404). The cookie is read without
 touching the database, which keeps the long-poll free of session queries.
+
+The embedded code (ScanLogin.mountQrCode) cannot count on a cookie of ScanLogin in a website's
+page (third-party cookies are blocked), so it sends its own secret as the X-ScanLogin-Binding
+header instead; a request with that header is bound by it alone, never by the cookie.
 """
 import secrets
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
+from scanlogin.errors import ServiceError
 from scanlogin.hashing import sha256_hex
 
 from .tickets import ticket_get_for_browser
 
 COOKIE = "sl_browser"
 MAX_AGE = 30 * 24 * 3600
+HEADER = "HTTP_X_SCANLOGIN_BINDING"
+
+
+def is_widget_request(request) -> bool:
+    """Bound by the X-ScanLogin-Binding header (the embedded code), not by the cookie."""
+    return HEADER in request.META
 
 
 def _valid(value: str | None) -> bool:
-    return bool(value) and 32 <= len(value) <= 64 and value.replace("-", "").replace("_", "").isalnum()
+    return bool(value) and 32 <= len(value) <= 64 and value.isascii() and value.replace("-", "").replace("_", "").isalnum()
 
 
 def browser_hash(request) -> str:
-    """SHA-256 of this browser's secret, or "" when it has none."""
-    value = request.COOKIES.get(COOKIE)
+    """SHA-256 of this browser's (or widget's) secret, or "" when it has none."""
+    value = request.META[HEADER] if is_widget_request(request) else request.COOKIES.get(COOKIE)
     return sha256_hex(value) if _valid(value) else ""
 
 
@@ -36,6 +48,8 @@ def ensure_browser_secret(request) -> str:
     current = browser_hash(request)
     if current:
         return current
+    if is_widget_request(request):
+        raise ServiceError("invalid_binding", 400, _("The X-ScanLogin-Binding header must be 32 to 64 URL-safe characters."))
     value = getattr(request, "_new_browser_secret", None) or secrets.token_urlsafe(32)
     request._new_browser_secret = value
     return sha256_hex(value)
@@ -45,6 +59,8 @@ def set_browser_cookie(request, response):
     """Send the secret created during this request (if any) as an HttpOnly, SameSite=Lax cookie."""
     value = getattr(request, "_new_browser_secret", None)
     if value:
-        response.set_cookie(COOKIE, value, max_age=MAX_AGE, path="/u/", httponly=True, samesite="Lax",
+        # Host-only; on a pool's own login domain the hosted paths start at "/".
+        path = "/" if getattr(request, "pool_domain", None) else "/u/"
+        response.set_cookie(COOKIE, value, max_age=MAX_AGE, path=path, httponly=True, samesite="Lax",
                             secure=not settings.DEBUG)
     return response

@@ -56,6 +56,9 @@ class LoginTicket(models.Model):
     next_url = models.CharField(max_length=2000, blank=True)
     # The `state` of the hosted login link, returned with the code to the connection's callback URL.
     state = models.CharField(max_length=500, blank=True)
+    # A ticket of the embedded code (hostedlogin/widget.py): the OIDC request its exchange answers
+    # with a code for ({redirect_uri, scope, nonce, code_challenge, code_challenge_method}); None otherwise.
+    widget_request = models.JSONField(null=True, blank=True, editable=False)
     # Set by the scan: the WeChat identity and the phone's short-lived token (hash only).
     wechat_app_id = models.CharField(max_length=18, blank=True)
     openid = models.CharField(max_length=64, blank=True)

@@ -30,12 +30,14 @@ def exchange_window() -> int:
 
 
 def ticket_create(*, pool, application, connection, browser_hash: str, ip: str | None = None,
-                  user_agent: str = "", try_mode: bool = False, next_url: str = "", state: str = "") -> LoginTicket:
-    """A fresh pending ticket bound to one browser, living QR_TICKET_TTL seconds."""
+                  user_agent: str = "", try_mode: bool = False, next_url: str = "", state: str = "",
+                  widget_request: dict | None = None) -> LoginTicket:
+    """A fresh pending ticket bound to one browser (or one embedded widget), living QR_TICKET_TTL seconds."""
     now = timezone.now()
     return LoginTicket.objects.create(
         pool=pool, application=application, connection=connection, browser_hash=browser_hash,
         ip=ip, user_agent=(user_agent or "")[:300], try_mode=try_mode, next_url=next_url, state=state,
+        widget_request=widget_request,
         created_at=now, updated_at=now, expires_at=now + timedelta(seconds=ttl()),
     )
 

@@ -14,6 +14,7 @@ from accounts.models import LoginOutcome
 from accounts.pipeline import BindRefused
 from accounts.sessions import get_end_user, logout_end_user
 from oidc.preview import id_token_preview
+from oidc.web_message import keeps_opener
 from scanlogin.errors import NotFound, ServiceError
 from scanlogin.proxies import client_ip
 from scanlogin.ratelimit import RateLimited, from_ip, limit_requests
@@ -44,6 +45,7 @@ def error_page(request, code: str, status: int = 404, *, back_url: str = ""):
 
 
 @require_GET
+@keeps_opener  # it runs in the popup of a website's loginWithPopup
 def login_page(request, pool):
     """GET /u/<pool>/login?app_id=<client_id>[&try=1][&next=/u/<pool>/oidc/...]"""
     try:
@@ -74,6 +76,7 @@ def _ticket_key(request, *, ticket, **_kwargs) -> str:
 
 @require_http_methods(["GET", "POST"])
 @csp_replace({"form-action": None})  # the form ends at the application's callback or OIDC redirect URI
+@keeps_opener
 @limit_requests(("bind_per_ip", from_ip), ("bind_per_ticket", _ticket_key), methods=("POST",), page=True)
 def bind_page(request, pool, ticket):
     """The paused login: bind an existing account (sign in once) or create a new one."""

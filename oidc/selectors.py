@@ -1,5 +1,6 @@
 """Reads for the console about a pool's OIDC provider: its URLs and callback-URL gaps."""
 from connections.models import Connection
+from tenants.domains import pool_login_base
 
 from .server import issuer_for
 
@@ -9,6 +10,13 @@ def oidc_urls(request, pool) -> dict:
     return {"issuer": issuer, "discovery": f"{issuer}/.well-known/openid-configuration",
             "authorization": f"{issuer}/authorize", "token": f"{issuer}/token",
             "userinfo": f"{issuer}/userinfo", "jwks": f"{issuer}/jwks.json", "end_session": f"{issuer}/end-session"}
+
+
+def pool_login_urls(request, pool) -> dict:
+    """The issuer on ScanLogin's host, and on the pool's own login domain (or None without one)."""
+    base = pool_login_base(pool)  # pool login domains are served over TLS
+    return {"issuer": issuer_for(request, pool), "login_domain_issuer": f"{base}/oidc" if base else None,
+            "sdk": f"{base or request.build_absolute_uri('/').rstrip('/')}/sdk/scanlogin.js"}
 
 
 def callback_gaps_for_application(application) -> list[Connection]:

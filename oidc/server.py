@@ -36,6 +36,10 @@ AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
 
 
 def issuer_for(request, pool) -> str:
+    """`<base>/u/<pool>/oidc`; on the pool's own login domain (HOSTED_LOGIN_DOMAIN or a custom
+    domain, scanlogin/pool_hosts.py) `https://<that host>/oidc`."""
+    if getattr(request, "pool_domain", None) == pool.slug:
+        return request.build_absolute_uri("/oidc")
     base = settings.OIDC_ISSUER_BASE or request.build_absolute_uri("/").rstrip("/")
     return f"{base}/u/{pool.slug}/oidc"
 

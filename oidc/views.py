@@ -31,6 +31,7 @@ from .end_session import end_session_request
 from .selectors import oidc_urls
 from .server import AUTH_METHODS, PoolAuthorizationServer, issuer_for
 from .tokens import PoolBearerTokenValidator
+from .web_message import RESPONSE_MODES, WEB_MESSAGE, as_web_message, keeps_opener
 
 CLAIMS_SUPPORTED = ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "amr", "name", "nickname",
                     "picture", "updated_at", "phone_number", "phone_number_verified", "wechat_openid", "wechat_unionid"]
@@ -87,7 +88,7 @@ def discovery(request, pool):
         "issuer": urls["issuer"], "authorization_endpoint": urls["authorization"], "token_endpoint": urls["token"],
         "userinfo_endpoint": urls["userinfo"], "jwks_uri": urls["jwks"], "end_session_endpoint": urls["end_session"],
         "response_types_supported": ["code"],
-        "response_modes_supported": ["query"],
+        "response_modes_supported": RESPONSE_MODES,
         "grant_types_supported": ["authorization_code", "refresh_token"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256"],
@@ -142,6 +143,7 @@ def _login_url(request, pool) -> str:
 
 @csrf_exempt  # a relying party may POST the request from its own site; it changes nothing a GET would not
 @require_http_methods(["GET", "POST"])
+@keeps_opener
 @_pool_or_404
 def authorize(request, pool):
     """Validate the request (errors before a trusted redirect URI is known never redirect), send
@@ -150,28 +152,31 @@ def authorize(request, pool):
         return _error_page(request, "invalid_request", problem)
     user = get_end_user(request, pool)
     server = _server(request, pool)
+    mode = _authz_params(request).get("response_mode", "query")
+    answer = (lambda response: as_web_message(request, response)) if mode == WEB_MESSAGE else (lambda response: response)
     try:
         grant = server.get_consent_grant(request, end_user=user)
     except OAuth2Error as error:
         if getattr(error, "redirect_uri", None):
-            return server.handle_error_response(request, error)
+            return answer(server.handle_error_response(request, error))
         return _error_page(request, error.error, error.description or error.error)
     except ValueError:  # Authlib refuses to quote control characters of the request back in an error
         return _error_page(request, "invalid_request", _("The request contains characters that are not allowed."))
-    if _authz_params(request).get("response_mode", "query") != "query":
+    if mode not in RESPONSE_MODES:
         return server.handle_error_response(request, InvalidRequestError(
-            "Only response_mode=query is supported.", redirect_uri=grant.redirect_uri, state=grant.request.payload.state))
+            "Only response_mode=query or web_message is supported.", redirect_uri=grant.redirect_uri, state=grant.request.payload.state))
     application = grant.client.application
     if not connections_enabled_for(application).exists():
-        return server.handle_error_response(request, UnauthorizedClientError(
-            "No identity source is enabled for this application.", redirect_uri=grant.redirect_uri, state=grant.request.payload.state))
+        return answer(server.handle_error_response(request, UnauthorizedClientError(
+            "No identity source is enabled for this application.", redirect_uri=grant.redirect_uri, state=grant.request.payload.state)))
     if not _session_source_enabled(request, pool, application):
         user = None  # this session came through a source the application does not offer: log in again
     if _login_again(request, user, pool):
         if "none" in _authz_params(request).get("prompt", "").split():
-            return server.handle_error_response(request, _login_required(grant))
+            return answer(server.handle_error_response(request, _login_required(grant)))
         return HttpResponseRedirect(_login_url(request, pool))
-    return server.create_authorization_response(request, grant_user=user, grant=grant)
+    # web_message: the code goes to the opener as a message (oidc/web_message.py), not in a redirect.
+    return answer(server.create_authorization_response(request, grant_user=user, grant=grant))
 
 
 def _session_source_enabled(request, pool, application) -> bool:
@@ -199,8 +204,7 @@ def _token_client(request, *, pool, **_kwargs) -> str:
 
 
 @csrf_exempt
-@require_http_methods(["POST", "OPTIONS"])
-@_cors
+@require_http_methods(["POST"])  # CORS (preflights too) is django-cors-headers' job: only web origins (hostedlogin/cors.py)
 @limit_requests(("oidc_token_per_client", _token_client), methods=("POST",))
 @_pool_or_404
 def token(request, pool):

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "corsheaders",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     # A request that failed because the database is away answers 503, not 500 (scanlogin/outage.py).
     "scanlogin.outage.database_outage_middleware",
     "scanlogin.middleware.SecurityMiddleware",
+    "scanlogin.pool_hosts.PoolDomainMiddleware",  # <pool>.<HOSTED_LOGIN_DOMAIN> / custom domains → that pool's URLs
+    "scanlogin.cors.CorsMiddleware",  # django-cors-headers; allowed origins = applications' web_origins
     "scanlogin.middleware.SessionMiddleware",
     "scanlogin.middleware.LocaleMiddleware",
     "scanlogin.middleware.CommonMiddleware",
@@ -148,6 +151,23 @@ if not DEBUG:
     # in development runserver and the test live server serve them.
     MIDDLEWARE.insert(MIDDLEWARE.index("scanlogin.middleware.SecurityMiddleware") + 1,
                       "scanlogin.middleware.AsyncWhiteNoiseMiddleware")
+
+# Integrate: a login domain per pool and CORS for the browser SDK (README "Integrate").
+# HOSTED_LOGIN_DOMAIN=login.example.com serves pool <slug> at https://<slug>.login.example.com/ without
+# the /u/<slug> prefix (custom domains of pools must be added to ALLOWED_HOSTS by hand).
+HOSTED_LOGIN_DOMAIN = env("HOSTED_LOGIN_DOMAIN", default="").strip().lower().strip(".")
+if HOSTED_LOGIN_DOMAIN:
+    ALLOWED_HOSTS.append("." + HOSTED_LOGIN_DOMAIN)
+for _name in ("SESSION_COOKIE_DOMAIN", "CSRF_COOKIE_DOMAIN"):
+    # Cookies must stay host-only: a parent-domain cookie would let one pool's domain see another's.
+    if env(_name, default=""):
+        raise ImproperlyConfigured(f"{_name} must not be set: ScanLogin's cookies are host-only (one pool per login domain).")
+# django-cors-headers decides every request through hostedlogin/cors.py (check_request_enabled), so no URL
+# pattern and no static origin list of its own; nothing is allowed with credentials.
+CORS_URLS_REGEX = r"(?!)"
+CORS_ALLOW_HEADERS = ("accept", "authorization", "content-type", "x-scanlogin-binding")
+CORS_EXPOSE_HEADERS = ("Retry-After",)
+CORS_PREFLIGHT_MAX_AGE = 600
 
 # Uploads: logos are small; refuse large bodies before they reach a form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)

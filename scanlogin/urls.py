@@ -4,6 +4,11 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from console.site import console_site
+from hostedlogin.sdk import sdk_script
+
+# Uploaded logos (already re-encoded PNGs). A deployment with object storage sets SERVE_MEDIA=false.
+media_patterns = [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})] \
+    if settings.DEBUG or settings.SERVE_MEDIA else []
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/console/", permanent=False)),
@@ -11,10 +16,8 @@ urlpatterns = [
     path("console/", console_site.urls),
     path("api/v1/", include("console.api_urls")),
     path("api/miniprogram/", include("hostedlogin.miniprogram_urls")),
+    path("sdk/scanlogin.js", sdk_script, name="sdk_script"),
     path("u/<slug:pool>/oidc/", include("oidc.urls")),
     path("u/<slug:pool>/", include("hostedlogin.urls")),
+    *media_patterns,
 ]
-
-if settings.DEBUG or settings.SERVE_MEDIA:
-    # Uploaded logos (already re-encoded PNGs). A deployment with object storage sets SERVE_MEDIA=false.
-    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -6,12 +6,15 @@ so existing databases move without copying a row.
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from scanlogin.hashing import secret_matches, sha256_hex
+
+from .origins import normalize_domain, validate_custom_domain, validate_web_origins
 
 slug_validator = RegexValidator(
     r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
@@ -35,6 +38,13 @@ class UserPool(models.Model):
         validators=[slug_validator],
         help_text=_("Used in the hosted login URL /u/<slug>/. 用于托管登录地址 /u/<slug>/。"),
     )
+    custom_domain = models.CharField(
+        _("custom login domain"), max_length=253, unique=True, null=True, blank=True, validators=[validate_custom_domain],
+        help_text=_("Optional: a host name of your own (e.g. id.example.com) that serves this pool's hosted login. "
+                    "Point it at ScanLogin with DNS, give the proxy a TLS certificate for it and add it to ALLOWED_HOSTS. "
+                    "可选：自己的域名（如 id.example.com）承载本用户池的托管登录页；需配置 DNS 指向 ScanLogin、"
+                    "在代理上配置 TLS 证书，并加入 ALLOWED_HOSTS。"),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     class Meta:
@@ -45,6 +55,13 @@ class UserPool(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        self.custom_domain = normalize_domain(self.custom_domain) or None
+        login_domain = (settings.HOSTED_LOGIN_DOMAIN or "").lower()
+        if self.custom_domain and login_domain and (self.custom_domain == login_domain or self.custom_domain.endswith("." + login_domain)):
+            raise ValidationError({"custom_domain": _("This name belongs to ScanLogin's own login domain. "
+                                                      "该域名属于 ScanLogin 自身的登录域名。")})
 
 
 class Membership(models.Model):
@@ -86,6 +103,13 @@ class Application(models.Model):
     client_id = models.CharField(_("client ID"), max_length=64, unique=True, default=generate_client_id, editable=False)
     client_secret_hash = models.CharField(max_length=64, blank=True, editable=False)
     redirect_uris = models.JSONField(_("redirect URIs"), default=list, blank=True)
+    web_origins = models.JSONField(
+        _("web origins"), default=list, blank=True, validators=[validate_web_origins],
+        help_text=_("Exact origins (scheme://host[:port]) of the pages that call ScanLogin from the browser: "
+                    "the popup, the embedded QR code, a public client's token request. Only these get CORS. "
+                    "在浏览器中调用 ScanLogin 的页面的精确来源（scheme://host[:port]），如弹窗登录、内嵌二维码、"
+                    "公开客户端换取令牌；只有这些来源可跨域访问。"),
+    )
     client_type = models.CharField(
         _("client type"), max_length=16, choices=ClientType.choices, default=ClientType.CONFIDENTIAL,
         help_text=_("Confidential: authenticates at the token endpoint with its client secret. Public: no secret, "

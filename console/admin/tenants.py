@@ -18,7 +18,8 @@ from console.forms import ApplicationForm, MembershipForm
 from console.scoping import PoolScopedAdmin, current_pool
 from console.site import console_site
 from hostedlogin.trylogin import staff_may_try, try_grant_issue
-from oidc.selectors import callback_gaps_for_application, oidc_urls
+from oidc.selectors import callback_gaps_for_application, oidc_urls, pool_login_urls
+from tenants.domains import forget_domains
 from tenants.models import Application, ManagementToken, Membership, Role, UserPool
 from tenants.services import application_create, application_rotate_secret, membership_set, pool_create
 from tenants.tokens import token_create, token_revoke
@@ -53,9 +54,9 @@ class ApplicationAdmin(PoolScopedAdmin):
     list_display = ["logo_thumb", "name", "client_id", "connection_count", "created_at"]
     list_display_links = ["logo_thumb", "name"]
     search_fields = ["name", "client_id"]
-    readonly_fields = ["client_id", "created_at", "redirect_uri_list"]
+    readonly_fields = ["client_id", "created_at", "redirect_uri_list", "web_origin_list"]
     change_form_template = "console/application_change_form.html"
-    export_fields = ["name", "client_id", "description", "redirect_uris", "created_at"]
+    export_fields = ["name", "client_id", "description", "redirect_uris", "web_origins", "created_at"]
 
     @admin.display(description=_("logo"))
     def logo_thumb(self, obj):
@@ -69,9 +70,14 @@ class ApplicationAdmin(PoolScopedAdmin):
     def redirect_uri_list(self, obj):
         return format_html_join(mark_safe("<br>"), "<code>{}</code>", ((uri,) for uri in obj.redirect_uris)) or "-"
 
+    @admin.display(description=_("Web origins"))
+    def web_origin_list(self, obj):
+        return format_html_join(mark_safe("<br>"), "<code>{}</code>", ((o,) for o in obj.web_origins)) or "-"
+
     def get_fields(self, request, obj=None):
-        uris = "redirect_uris" if self.has_change_permission(request, obj) else "redirect_uri_list"
-        fields = ["name", "description", "logo", "client_type", uris]
+        editable = self.has_change_permission(request, obj)
+        uris, origins = ("redirect_uris", "web_origins") if editable else ("redirect_uri_list", "web_origin_list")
+        fields = ["name", "description", "logo", "client_type", uris, origins]
         if obj is not None:
             fields = ["client_id", *fields, "created_at"]
         return fields
@@ -81,7 +87,7 @@ class ApplicationAdmin(PoolScopedAdmin):
             return super().save_model(request, obj, form, change)
         app, secret = application_create(
             pool=current_pool(request), name=obj.name, description=obj.description,
-            redirect_uris=obj.redirect_uris, logo=obj.logo or None, client_type=obj.client_type,
+            redirect_uris=obj.redirect_uris, logo=obj.logo or None, client_type=obj.client_type, web_origins=obj.web_origins,
         )
         adopt(obj, app)
         request._new_client_secret = secret
@@ -101,6 +107,7 @@ class ApplicationAdmin(PoolScopedAdmin):
             "connection_switches": self._switches(request, app),
             "try_login_url": reverse("console:tenants_application_try_login", args=[app.pk]),
             "oidc": oidc_urls(request, app.pool),
+            "login_urls": pool_login_urls(request, app.pool),
             "callback_gaps": callback_gaps_for_application(app),
             "can_rotate": self.has_change_permission(request, app),
             **(extra_context or {}),
@@ -238,15 +245,17 @@ class SuperuserOnly:
 
 @admin.register(UserPool, site=console_site)
 class UserPoolAdmin(SuperuserOnly, admin.ModelAdmin):
-    list_display = ["name", "slug", "created_at"]
-    search_fields = ["name", "slug"]
+    list_display = ["name", "slug", "custom_domain", "created_at"]
+    search_fields = ["name", "slug", "custom_domain"]
+    fields = ["name", "slug", "custom_domain"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["slug", "created_at"] if obj else []
 
     def save_model(self, request, obj, form, change):
         if change:
-            return super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
+            return forget_domains(form.initial.get("custom_domain") or "", obj.custom_domain or "")
         pool = pool_create(slug=obj.slug, name=obj.name)
         adopt(obj, pool)
 

@@ -78,6 +78,8 @@ SUMMARIES = {
     "users_unblock": "Unblock an end user (admin)",
     "users_identity_unlink": "Unlink an identity from an end user (admin)",
     "login_events_list": "List login events (filter by user, connection, application, outcome, time)",
+    "pool_read": "Read the token's user pool (issuers, custom login domain)",
+    "pool_update": "Set or remove the pool's custom login domain (admin)",
 }
 
 

@@ -129,11 +129,11 @@ def page(site: Site, title: str, body: str, *, script: str = "") -> str:
 <body><header><strong>Example shop</strong><nav>{nav}</nav></header><main><h1>{html.escape(title)}</h1>{body}</main>{scripts}</body></html>"""
 
 
-def claims_block(claims: dict | None) -> str:
+def claims_block(claims: dict | None, via: str = "") -> str:
     if not claims:
         return '<p id="who">Nobody is logged in.</p><pre id="claims" hidden></pre>'
     who = claims.get("phone_number") or claims.get("name") or claims.get("sub")
-    return (f'<p id="who">Logged in as <strong>{html.escape(str(who))}</strong> via {html.escape(str(claims.get("_via", "?")))}.</p>'
+    return (f'<p id="who">Logged in as <strong>{html.escape(str(who))}</strong> via {html.escape(via or "?")}.</p>'
             f'<h2>ID token claims</h2><pre id="claims">{html.escape(json.dumps(claims, indent=2, ensure_ascii=False))}</pre>'
             '<form method="post" action="/logout"><button type="submit">Log out</button></form>')
 
@@ -200,21 +200,21 @@ class Handler(BaseHTTPRequestHandler):
             data = json.loads(self.rfile.read(length) or b"{}")
             if url.path == "/api/redeem":
                 claims = self.site.redeem(str(data["code"]), code_verifier=data.get("code_verifier"), nonce=data.get("nonce"))
-                claims["_via"] = data.get("via", "popup")
+                via = "embedded code" if data.get("via") == "embedded code" else "popup"
             elif url.path == "/api/verify":
                 claims = self.site.verify_id_token(str(data["id_token"]), audience=self.site.config.public_client_id, nonce=data.get("nonce"))
-                claims["_via"] = "popup (public client)"
+                via = "popup (public client)"
             else:
                 return self._json(404, {"error": "not_found"})
         except (KeyError, ValueError, TypeError):
             return self._json(400, {"error": "invalid_request"})
         except OidcError as exc:
             return self._json(400, {"error": "login_failed", "message": str(exc)})
-        session["claims"] = claims
+        session.update(claims=claims, via=via)
         self._json(200, {"claims": claims})
 
     def home(self, session, query):
-        body = claims_block(session.get("claims")) + (
+        body = claims_block(session.get("claims"), session.get("via", "")) + (
             "<p>Log in with one of the three ways ScanLogin offers:</p><ul class='modes'>"
             "<li><a id='mode-redirect' href='/login/redirect'>Redirect</a> — the whole page goes to the hosted login and comes back (OIDC).</li>"
             "<li><a id='mode-popup' href='/popup'>Popup</a> — the hosted login opens in a small window (<code>ScanLogin.loginWithPopup</code>).</li>"
@@ -240,12 +240,11 @@ class Handler(BaseHTTPRequestHandler):
             claims = self.site.redeem(query.get("code", ""), code_verifier=pending["verifier"], nonce=pending["nonce"])
         except OidcError as exc:
             return self._send(400, page(self.site, "Login failed", f"<p id='error'>{html.escape(str(exc))}</p>"))
-        claims["_via"] = "redirect"
-        session["claims"] = claims
+        session.update(claims=claims, via="redirect")
         self._redirect("/")
 
     def popup(self, session, query):
-        body = (claims_block(session.get("claims")) +
+        body = (claims_block(session.get("claims"), session.get("via", "")) +
                 "<p>The hosted login opens in a popup; this page stays where it is.</p>"
                 "<p><button id='popup-confidential' type='button'>Log in with WeChat (popup)</button> "
                 "<button id='popup-public' type='button'>Popup as a public client (PKCE in the browser)</button></p>"
@@ -253,7 +252,9 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, page(self.site, "Popup login", body, script="popup.js"))
 
     def embedded(self, session, query):
-        body = (claims_block(session.get("claims")) +
+        if session.get("claims"):  # logged in: no code to scan
+            return self._send(200, page(self.site, "Log in with WeChat", claims_block(session["claims"], session.get("via", ""))))
+        body = (claims_block(None) +
                 "<div class='embed'><div id='qr-login'></div><div><h2>Scan to log in</h2>"
                 "<p>The code is drawn by ScanLogin's SDK inside this page and refreshes itself when it expires.</p>"
                 "<p id='status' role='status'></p></div></div>")

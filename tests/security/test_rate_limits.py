@@ -172,7 +172,9 @@ def test_the_bind_page_is_limited_per_address(browser, bind_ticket, limits):
 
 def test_the_token_endpoint_is_limited_per_client(pool, application, other_application, limits):
     limits(oidc_token_per_client="2/minute")
-    client = Client()
+    application.web_origins = ["https://shop.example.com"]
+    application.save(update_fields=["web_origins"])
+    client = Client(HTTP_ORIGIN="https://shop.example.com")
 
     def token(client_id, *, basic=True):
         data = {"grant_type": "authorization_code", "code": "nope", "redirect_uri": "https://shop.example.com/callback"}
@@ -185,9 +187,12 @@ def test_the_token_endpoint_is_limited_per_client(pool, application, other_appli
     assert token(application.client_id, basic=False).status_code == 401  # the same client, counted either way
     refused = token(application.client_id)
     assert_limited(refused)
-    assert refused["Access-Control-Allow-Origin"] == "*"  # a browser app can read why
+    # A browser app on one of the pool's web origins can read why (CORS: hostedlogin/cors.py).
+    assert refused["Access-Control-Allow-Origin"] == "https://shop.example.com"
+    assert "Retry-After" in refused["Access-Control-Expose-Headers"]
     assert token("someone-else").status_code == 401
-    assert client.options(f"/u/{pool.slug}/oidc/token").status_code == 204  # preflights are not counted
+    preflight = client.options(f"/u/{pool.slug}/oidc/token", HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
+    assert preflight.status_code == 200  # preflights are not counted
 
 
 def test_each_limit_is_read_from_its_own_environment_variable(tmp_path):

@@ -1,6 +1,8 @@
 """Applications: client_id is read-only; client_secret appears only when created or rotated."""
 from rest_framework import serializers
 
+from tenants.origins import validate_web_origin
+
 from .common import StrictInputSerializer
 
 
@@ -9,6 +11,7 @@ class ApplicationOutputSerializer(serializers.Serializer):
     name = serializers.CharField()
     description = serializers.CharField()
     redirect_uris = serializers.ListField(child=serializers.CharField())
+    web_origins = serializers.ListField(child=serializers.CharField(), help_text="Exact origins allowed to call ScanLogin from a browser (CORS).")
     client_type = serializers.CharField(help_text="confidential (client secret at the token endpoint) or public (PKCE S256, no secret).")
     created_at = serializers.DateTimeField()
 
@@ -31,6 +34,11 @@ class ApplicationInputSerializer(StrictInputSerializer):
     redirect_uris = serializers.ListField(
         child=serializers.URLField(max_length=500), required=False, max_length=20,
         help_text="Absolute URLs the OIDC login may redirect back to.",
+    )
+    web_origins = serializers.ListField(
+        child=serializers.CharField(max_length=200, validators=[validate_web_origin]), required=False, max_length=20,
+        help_text="Exact origins (scheme://host[:port], no path, no wildcard) of the pages that use the browser SDK; "
+                  "only these get CORS on the ticket API and the token endpoint.",
     )
     client_type = serializers.ChoiceField(
         choices=["confidential", "public"], required=False,

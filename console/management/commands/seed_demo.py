@@ -41,6 +41,7 @@ class Command(BaseCommand):
         )
         connection_enable_for(connection=conn, application=app)
         self._scanflow_demo(pool, app, host)
+        self._example_clients(pool, conn)
         self.stdout.write(self.style.SUCCESS("Demo ready."))
         self.stdout.write(f"  Console:        {host}/console/")
         self.stdout.write(f"  Demo admin:     {DEMO_ADMIN} / {password}")
@@ -65,6 +66,22 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save(update_fields=["password"])
         self.stdout.write(f"  Demo end user:  {DEMO_END_USER} / {password} (phone +8613800138000)")
+
+    def _example_clients(self, pool, conn):
+        """The sample website's clients (examples/website, `make example`) on its own origin."""
+        origin = os.environ.get("EXAMPLE_ORIGIN", "http://localhost:8002")
+        for client_id, kind, name in (("example-site", "confidential", "Example shop"), ("example-spa", "public", "Example shop (single-page)")):
+            app = Application.objects.filter(pool=pool, client_id=client_id).first()
+            if app is None:
+                app, _secret = application_create(pool=pool, name=name, client_type=kind, redirect_uris=[f"{origin}/callback"],
+                                                  web_origins=[origin], description="The sample website of examples/website.")
+                Application.objects.filter(pk=app.pk).update(client_id=client_id)
+                app.refresh_from_db()
+            if kind == "confidential":
+                app.client_secret_hash = sha256_hex(os.environ.get("EXAMPLE_CLIENT_SECRET", "example-site-secret"))
+                app.save(update_fields=["client_secret_hash"])
+            connection_enable_for(connection=conn, application=app)
+        self.stdout.write(f"  Sample website: {origin}/ (make example; clients example-site / example-site-secret and example-spa)")
 
     def _admin(self, password):
         User = get_user_model()
