@@ -273,6 +273,7 @@ class Hub:
     def _went_down(self) -> None:
         if self.up:
             self.stats["subscription_losses"] += 1
+            self._wake.set()  # every waiter is uncovered now: the poller (if it slept idle) starts its rounds
         self.up = False
 
     def _route(self, channel: bytes, data: bytes) -> None:

@@ -36,8 +36,12 @@ def _client():
     client = _own_clients.get(settings.REDIS_URL)
     if client is None:
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
-        client = _own_clients[settings.REDIS_URL] = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=1)
+        # No retries with backoff (redis-py's default): a phone's request must not sleep seconds on a dead Redis.
+        client = _own_clients[settings.REDIS_URL] = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=1, retry=Retry(NoBackoff(), 0))
     return client
 
 

@@ -104,11 +104,13 @@ def test_a_waiter_whose_redis_dies_polls_and_then_returns_to_push(redis_notify, 
         with hub.watch(ticket.key) as w:
             await until(lambda: hub.up, "the hub subscribed")
             state = await read_state(ticket.key)
-            await until(lambda: hub.covered(w), "the waiter is covered by push")
+            await until(lambda: hub.covered(w) and hub._idle, "the waiter is covered by push and the poller idle")
 
+            rounds = hub.stats["poll_rounds"]
             redis_notify.kill()
             await until(lambda: not hub.up, "the hub noticed Redis is gone")
             assert not hub.covered(w)
+            await until(lambda: hub.stats["poll_rounds"] > rounds, "the poller polls by itself (no new waiter woke it)")
             await move(ticket)  # its publish fails: only the database knows
             state = await w.wait_for_change(state, "pending", 20, lambda: None)
             assert state["status"] == "scanned" and w.via == "poll"
