@@ -2,6 +2,7 @@
 import json
 
 from django.conf import settings
+from csp.decorators import csp_replace
 from django.http import HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -74,6 +75,7 @@ def _ticket_key(request, *, ticket, **_kwargs) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@csp_replace({"form-action": None})  # the form ends at the application's callback or OIDC redirect URI
 @keeps_opener
 @limit_requests(("bind_per_ip", from_ip), ("bind_per_ticket", _ticket_key), methods=("POST",), page=True)
 def bind_page(request, pool, ticket):

@@ -10,6 +10,7 @@ from authlib.integrations.django_oauth2.resource_protector import return_error_r
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import InvalidRequestError, UnauthorizedClientError
 from authlib.oidc.core.errors import LoginRequiredError
+from csp.decorators import csp_replace
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -252,6 +253,7 @@ def _logged_out(request, pool, req):
 @csrf_exempt  # relying parties POST here from their own sites; what they cannot prove is asked (below)
 @require_http_methods(["GET", "POST"])
 @_pool_or_404
+@csp_replace({"form-action": None})  # confirming logout ends at the client's post-logout URI
 def end_session(request, pool):
     """RP-initiated logout, GET or POST: at once when the id_token_hint names this session's user
     and a client of the pool; otherwise the user is asked, on a page whose form only this site

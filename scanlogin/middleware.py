@@ -6,6 +6,7 @@ to 30 s (10,000 waiters = 10,000 threads). tests/test_asgi_middleware.py checks 
 of MIDDLEWARE is async-capable. The built-in middleware is subclassed to run inline (below).
 """
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
+from csp import middleware as _csp
 from django.conf import settings
 from django.contrib.auth import middleware as _auth
 from django.contrib.messages import middleware as _messages
@@ -113,3 +114,7 @@ class MessageMiddleware(InlineMiddleware, _messages.MessageMiddleware):
     def needs_thread(self, request, response) -> bool:
         storage = getattr(request, "_messages", None)
         return storage is not None and (storage.used or storage.added_new)
+
+
+class CSPMiddleware(InlineMiddleware, _csp.CSPMiddleware):
+    pass  # builds the Content-Security-Policy header from settings: CPU only

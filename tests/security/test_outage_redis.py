@@ -1,6 +1,5 @@
 """Redis down: logins still complete (token, locks, counters and drawn codes in process memory) and
 everything goes back to Redis by itself when it returns. A private redis-server is killed for real."""
-import threading
 import time
 
 import pytest
@@ -10,6 +9,7 @@ from connections.wechat.client import WeChatClient
 from scanlogin import fallback, ratelimit
 from scanlogin.fallback import FallbackCache
 from tests.fixtures.outage import HttpBrowser, database_url_for, server_env
+from tests.fixtures.wechat import tokens_at_once
 from wechatsim.testing import sim_code, sim_get, sim_token_fetches, sim_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -78,18 +78,8 @@ def test_one_fetcher_per_process_while_redis_is_down(private_redis, wechat_sim, 
                                                    "LOCATION": private_redis.url,
                                                    "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1}}}
     private_redis.kill()
-    barrier, tokens = threading.Barrier(10), []
-
-    def worker():
-        client = WeChatClient(settings.WECHAT_DEFAULT_APP_ID, settings.WECHAT_DEFAULT_APP_SECRET, cache=down_cache)
-        barrier.wait()
-        tokens.append(client.access_token())
-
-    threads = [threading.Thread(target=worker) for _ in range(10)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    tokens = tokens_at_once(lambda: WeChatClient(settings.WECHAT_DEFAULT_APP_ID, settings.WECHAT_DEFAULT_APP_SECRET,
+                                                 cache=down_cache))
     assert len(tokens) == 10 and len(set(tokens)) == 1
     assert sim_token_fetches(wechat_sim, settings.WECHAT_DEFAULT_APP_ID) == 1
 

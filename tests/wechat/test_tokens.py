@@ -4,6 +4,7 @@ import time
 
 from connections.wechat.client import WeChatClient
 from connections.wechat.errors import WeChatCredentialsInvalid
+from tests.fixtures.wechat import tokens_at_once
 from wechatsim.testing import sim_app, sim_expire_tokens, sim_fault, sim_stats, sim_token_fetches
 
 
@@ -18,18 +19,7 @@ def test_two_processes_sharing_a_cache_fetch_once(wechat_sim, settings, shared_c
 
 
 def test_ten_threads_at_once_cause_one_fetch(wechat_sim, settings, shared_cache):
-    barrier, tokens = threading.Barrier(10), []
-
-    def worker():
-        client = new_client(settings, shared_cache)
-        barrier.wait()
-        tokens.append(client.access_token())
-
-    threads = [threading.Thread(target=worker) for _ in range(10)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    tokens = tokens_at_once(lambda: new_client(settings, shared_cache))
     assert len(tokens) == 10 and len(set(tokens)) == 1
     assert sim_token_fetches(wechat_sim, settings.WECHAT_DEFAULT_APP_ID) == 1
 
