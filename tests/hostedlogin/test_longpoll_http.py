@@ -132,19 +132,35 @@ def test_a_repoll_is_answered_from_the_subscription_not_the_database(server, poo
     (ticket, cookie), = browsers_with_tickets(pool, login_app, 1)
     intruder = browsers_with_tickets(pool, login_app, 1)[0][1]
 
-    async def scenario():
+    async def read_then_repoll():
+        """A read, then a re-poll; None when the subscription was renewed in between (a loaded
+        machine's event loop can miss Redis's pings; a new epoch rightly empties the kept states)."""
         await until_subscribed(server, pool, cookie)
+        epoch = longpoll.stats()["subscriptions"]
         status, first = await get(server, url(pool, ticket.key, wait=1), cookie)  # read once, waits 1 s
         assert status == 200 and first["status"] == "pending"
         hits = longpoll.stats()["cache_hits"]
         status, again = await get(server, url(pool, ticket.key, wait=0), cookie)
-        assert status == 200 and again["status"] == "pending" and longpoll.stats()["cache_hits"] == hits + 1
+        assert status == 200 and again["status"] == "pending"
+        if longpoll.stats()["subscriptions"] != epoch:
+            return None
+        return hits
+
+    async def scenario():
+        for _ in range(5):
+            hits = await read_then_repoll()
+            if hits is not None:
+                break
+        assert hits is not None, longpoll.stats()
+        assert longpoll.stats()["cache_hits"] == hits + 1
         status, _ = await get(server, url(pool, ticket.key, wait=0), intruder)  # another browser's cookie
         assert status == 404
+        epoch = longpoll.stats()["subscriptions"]
         await asyncio.to_thread(scan, ticket)
         status, moved = await get(server, url(pool, ticket.key, since="pending", wait=20), cookie)
         assert moved["status"] == "scanned" and moved["scanned_by"]["nickname"] == "W**"
-        assert longpoll.stats()["cache_hits"] == hits + 2  # the pushed change kept the state current
+        if longpoll.stats()["subscriptions"] == epoch:
+            assert longpoll.stats()["cache_hits"] == hits + 2  # the pushed change kept the state current
 
     run_loop(scenario())
     assert LoginTicket.objects.get(pk=ticket.pk).status == TicketStatus.SCANNED
