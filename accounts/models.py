@@ -30,18 +30,36 @@ class EndUser(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     last_login_at = models.DateTimeField(_("last login"), null=True, blank=True)
+    # Set when this account was merged into another (accounts.services.end_user_merge): its
+    # identities, login history and tokens moved there, and this one is blocked.
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_accounts",
+                                    verbose_name=_("merged into"))
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["pool", "phone"]), models.Index(fields=["pool", "email"])]
         constraints = [
             models.UniqueConstraint(fields=["pool", "username"], condition=~Q(username=""), name="enduser_pool_username_unique"),
+            # One account per verified phone in a pool: the product is "an account system based on
+            # the real phone number". Unverified phones (typed by an admin, unverified by a
+            # migration or a merge) may repeat.
+            models.UniqueConstraint(fields=["pool", "phone"], condition=Q(phone_verified=True) & ~Q(phone=""),
+                                    name="enduser_pool_verified_phone_unique",
+                                    violation_error_message=_("Another account of this pool already has this verified phone number.")),
         ]
         verbose_name = _("end user")
         verbose_name_plural = _("end users")
 
     def __str__(self):
         return self.nickname or self.username or self.phone or str(self.sub)
+
+    def survivor(self) -> "EndUser":
+        """The account this one lives on as: itself, or the account it was merged into (followed)."""
+        user, seen = self, set()
+        while user.merged_into_id and user.pk not in seen:
+            seen.add(user.pk)
+            user = user.merged_into
+        return user
 
     def set_password(self, raw: str | None):
         self.password = make_password(raw) if raw else ""
@@ -116,3 +134,32 @@ class LoginEvent(models.Model):
     def region_text(self) -> str:
         """"中国 广东 深圳", "Local network" or "" for the console."""
         return region_text(self.region)
+
+
+class AccountChange(models.TextChoices):
+    PHONE_UNVERIFIED = "phone_unverified", _("Phone marked unverified (shared with another account)")
+    MERGED_AWAY = "merged_away", _("Merged into another account")
+    MERGED_IN = "merged_in", _("Another account merged into this one")
+
+
+class AccountAudit(models.Model):
+    """A change made to an account by an admin or a migration rather than by a login: its audit trail."""
+
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(EndUser, on_delete=models.CASCADE, related_name="audit")
+    change = models.CharField(_("change"), max_length=32, choices=AccountChange.choices)
+    # What the change was about, e.g. {"phone": ..., "kept_on": <sub>} or {"other": <sub>, "moved": {...}}.
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    actor = models.CharField(_("by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("account change")
+        verbose_name_plural = _("account changes")
+
+    def __str__(self):
+        return f"{self.get_change_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    def detail_text(self) -> str:
+        return ", ".join(f"{k}: {v}" for k, v in self.detail.items() if not isinstance(v, dict))

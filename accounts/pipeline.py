@@ -4,7 +4,12 @@ Each step either decides (returns a Resolution), pauses the run (raises BindRequ
 page asks the user to bind an existing account and resumes by the ticket), refuses (raises
 Refused), or passes (returns None) to the next step:
 
-    known identity → same unionid in the pool → field matching → ask to bind → login-only → create
+    known identity → same unionid in the pool → field matching → ask to bind → login-only
+        → create, unless the verified phone already has an account (refused: phone_in_use)
+
+A pool holds at most one account per verified phone (a partial unique index on EndUser): a
+WeChat identity whose verified phone belongs to another account is linked to it (field
+matching by phone, or ask to bind) or refused with `phone_in_use`, never signed up twice.
 """
 from dataclasses import dataclass
 
@@ -20,6 +25,13 @@ class Refused(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+class PhoneTaken(Refused):
+    """Signing up hit the pool's index on verified phones: the phone has an account (refusal phone_in_use)."""
+
+    def __init__(self):
+        super().__init__("phone_in_use")
 
 
 class BindRequired(Exception):
@@ -67,6 +79,13 @@ def _matches(ctx: LoginContext, name: str):
     return None
 
 
+def _has_identity_of_this_mini_program(user: EndUser, ctx: LoginContext) -> bool:
+    """The account already has a WeChat identity of this AppID: a second WeChat account claiming the
+    phone (e.g. a recycled number) is not linked to it silently. An identity of another AppID (the
+    connection's previous mini-program) does not count: that is the same person coming back."""
+    return user.identities.filter(app_id=ctx.app_id).exists()
+
+
 def match_fields(ctx: LoginContext) -> Resolution | None:
     """Linking by configured fields: exactly one matching user links; more than one is not guessed."""
     conn = ctx.connection
@@ -77,7 +96,7 @@ def match_fields(ctx: LoginContext) -> Resolution | None:
         if qs is None:
             continue
         found = list(qs[:2])
-        if len(found) == 1 and not found[0].identities.filter(connection=conn).exists():
+        if len(found) == 1 and not _has_identity_of_this_mini_program(found[0], ctx):
             return Resolution(found[0], LoginOutcome.MATCHED)
     return None
 
@@ -96,9 +115,27 @@ def refuse_login_only(ctx: LoginContext) -> Resolution | None:
     return None
 
 
+def phone_owner(ctx: LoginContext) -> EndUser | None:
+    """The account of the pool that already holds this verified phone, if any."""
+    if not ctx.phone:
+        return None
+    return EndUser.objects.filter(pool=ctx.pool, phone=ctx.phone, phone_verified=True).first()
+
+
 def create_user(ctx: LoginContext) -> Resolution:
-    """Sign up: a new end user with the verified phone."""
-    user = end_user_create(pool=ctx.pool, phone=ctx.phone, phone_verified=bool(ctx.phone), nickname=ctx.nickname)
+    """Sign up: a new end user with the verified phone.
+
+    The pool's unique index on verified phones is the check that the phone has no account yet,
+    whether another sign-up is racing this one or not (no query on the way of a sign-up): its
+    violation is the refusal `phone_in_use`. The user logs in the way they did before, or the site
+    links the accounts.
+    """
+    try:
+        user = end_user_create(pool=ctx.pool, phone=ctx.phone, phone_verified=bool(ctx.phone), nickname=ctx.nickname)
+    except IntegrityError:  # end_user_create's savepoint is rolled back: the transaction goes on
+        if phone_owner(ctx) is not None:
+            raise PhoneTaken() from None
+        raise
     return Resolution(user, LoginOutcome.CREATED)
 
 
@@ -106,7 +143,8 @@ STEPS = [find_by_identity, find_by_unionid, match_fields, ask_bind, refuse_login
 
 
 def complete(ctx: LoginContext, resolution: Resolution) -> Resolution:
-    """Refuse blocked users, then make sure the identity is linked and touched."""
+    """Follow a merged account to its survivor, refuse blocked users, then link and touch the identity."""
+    resolution.user = resolution.user.survivor()
     if resolution.user.blocked:
         raise Refused("user_blocked")
     if resolution.identity is None:
@@ -122,13 +160,17 @@ def resolve(ctx: LoginContext, steps=None) -> Resolution:
     """Run the chain. Raises Refused or BindRequired; writes only inside the caller's transaction.
 
     Two first logins of one WeChat identity racing to create it: the loser's identity insert hits
-    the unique constraint, and a second run finds the winner's identity.
+    the unique constraint (or, first, the phone index), and a second run finds the winner's
+    identity. Two sign-ups of different WeChat identities with one verified phone: the loser's
+    second run matches the winner's account by phone, asks to bind, or refuses (`phone_in_use`).
     """
     for attempt in (1, 2):
         try:
             with transaction.atomic():
                 return complete(ctx, _decide(ctx, steps or STEPS))
-        except IntegrityError:
+        except (IntegrityError, PhoneTaken):
+            # The row another login just committed may decide earlier now: the same identity logs
+            # in, the phone is matched or bound. Else the second run refuses the same way.
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
@@ -154,16 +196,18 @@ def resume_bind(ctx: LoginContext, user: EndUser) -> Resolution:
     """Resume a paused run: the user proved `user` by signing in; link the identity to it."""
     if user.pool_id != ctx.pool.pk:
         raise BindRefused("invalid_credentials")
+    user = user.survivor()
     if user.blocked:
         raise Refused("user_blocked")
-    if user.identities.filter(connection=ctx.connection).exists():
+    if _has_identity_of_this_mini_program(user, ctx):
         raise BindRefused("account_already_bound")
     with transaction.atomic():
         return complete(ctx, Resolution(user, LoginOutcome.BOUND))
 
 
 def resume_create(ctx: LoginContext) -> Resolution:
-    """Resume a paused run by creating a new account (never on a login-only connection)."""
+    """Resume a paused run by creating a new account (never on a login-only connection, never for a
+    verified phone that already has an account: that one must be bound instead)."""
     refuse_login_only(ctx)
     with transaction.atomic():
         return complete(ctx, create_user(ctx))

@@ -1,4 +1,5 @@
 """Pool-scoped reads of end users, identities and login events."""
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from scanlogin.errors import NotFound
@@ -13,6 +14,14 @@ def end_users_for_pool(*, pool, phone: str | None = None, blocked: bool | None =
     if blocked is not None:
         users = users.filter(blocked=blocked)
     return users
+
+
+def end_users_sharing_a_phone(*, pool):
+    """The pool's accounts (not merged away) whose phone, verified or not, is on another of them too:
+    the candidates for a merge."""
+    live = EndUser.objects.filter(pool=pool, merged_into__isnull=True).exclude(phone="")
+    shared = live.values("phone").annotate(n=Count("id")).filter(n__gt=1).values("phone")
+    return live.filter(phone__in=shared)
 
 
 def end_user_get(*, pool, sub) -> EndUser:

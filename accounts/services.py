@@ -7,8 +7,11 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .models import EndUser, Identity, LoginEvent
+from scanlogin.errors import ServiceError
+
+from .models import AccountAudit, AccountChange, EndUser, Identity, LoginEvent
 from .regions import region_for_ip
 
 
@@ -96,3 +99,70 @@ def end_user_set_blocked(*, user: EndUser, blocked: bool) -> bool:
 def identity_unlink(*, identity: Identity) -> None:
     """Remove a WeChat identity from its user: the next scan with it resolves afresh."""
     identity.delete()
+
+
+def _rows_pointing_at_users():
+    """Every foreign key to EndUser, found by the model registry (so accounts needs no import of
+    the layers above it: OIDC codes and tokens, tickets, ...), except the account's own history of
+    changes and the merge link itself, which stay where they are."""
+    for rel in EndUser._meta.get_fields(include_hidden=True):  # hidden: OIDC's related_name="+"
+        if rel.one_to_many and rel.auto_created and rel.related_model not in (EndUser, AccountAudit):
+            yield rel.related_model, rel.field.name
+
+
+def _merge_refusal(user: EndUser, into: EndUser) -> ServiceError | None:
+    if user.pk == into.pk:
+        return ServiceError("merge_same_user", 400, _("An account cannot be merged into itself."))
+    if user.pool_id != into.pool_id:
+        return ServiceError("user_not_found", 404, _("No such user."))
+    if user.merged_into_id or into.merged_into_id:
+        return ServiceError("already_merged", 409, _("One of these accounts was already merged into another."))
+    return None
+
+
+@transaction.atomic
+def end_user_merge(*, user: EndUser, into: EndUser, actor: str = "") -> EndUser:
+    """Merge `user` into `into` (the survivor), in one transaction, and return the survivor.
+
+    Everything that points at `user` moves to the survivor: WeChat identities (so the next scan
+    lands there), login history, OIDC codes and tokens, tickets. `user` is blocked, points at the
+    survivor (`merged_into`) and loses its verified phone; the survivor takes that phone when it has
+    none verified. Both get an AccountAudit row saying what moved. Raises ServiceError.
+    """
+    users = {u.pk: u for u in EndUser.objects.select_for_update().filter(pk__in=[user.pk, into.pk])}
+    user, into = users.get(user.pk, user), users.get(into.pk, into)
+    refusal = _merge_refusal(user, into)
+    if refusal:
+        raise refusal
+    moved = {}
+    for model, field in _rows_pointing_at_users():
+        count = model._default_manager.filter(**{field: user}).update(**{field: into})
+        if count:
+            moved[model._meta.label_lower] = count
+    _merge_profile(user, into)
+    detail = {"moved": moved}
+    AccountAudit.objects.create(pool_id=user.pool_id, user=user, change=AccountChange.MERGED_AWAY, actor=actor[:150],
+                                detail={"into": str(into.sub), **detail})
+    AccountAudit.objects.create(pool_id=into.pool_id, user=into, change=AccountChange.MERGED_IN, actor=actor[:150],
+                                detail={"from": str(user.sub), **detail})
+    return into
+
+
+def _merge_profile(user: EndUser, into: EndUser) -> None:
+    """The merged account is switched off; the survivor keeps its own profile and gains what it lacks."""
+    phone, verified = user.phone, user.phone_verified
+    now = timezone.now()
+    EndUser.objects.filter(pk=user.pk).update(merged_into=into, blocked=True, phone_verified=False, updated_at=now)
+    user.merged_into, user.blocked, user.phone_verified = into, True, False
+    fields = {"updated_at": now}
+    if verified and not into.phone_verified:  # the unique index allows it now that `user` dropped it
+        fields.update(phone=phone, phone_verified=True)
+    for name in ("nickname", "avatar"):
+        if not getattr(into, name) and getattr(user, name):
+            fields[name] = getattr(user, name)
+    if user.last_login_at and (into.last_login_at is None or user.last_login_at > into.last_login_at):
+        fields["last_login_at"] = user.last_login_at
+    EndUser.objects.filter(pk=into.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(into, name, value)
+

@@ -27,9 +27,10 @@ app_secret_validator = RegexValidator(
 
 
 class MatchField(models.TextChoices):
+    """What field matching may compare: only what WeChat verifies (the phone number). WeChat vouches
+    for no email or username, so linking on those would hand an account to whoever typed it."""
+
     PHONE = "phone", _("Verified phone number")
-    EMAIL = "email", _("Email")
-    USERNAME = "username", _("Username")
 
 
 class ConnectionKind(models.TextChoices):
@@ -167,7 +168,12 @@ class Connection(models.Model):
                 errors["app_secret"] = _("AppSecret is required for a private deployment. 私有化部署须填写 AppSecret。")
         bad = [f for f in self.link_match_fields or [] if f not in MatchField.values]
         if bad:
-            errors["link_match_fields"] = _("Unknown match field: %(f)s") % {"f": ", ".join(map(str, bad))}
+            errors["link_match_fields"] = _("Only the verified phone number can be matched (not: %(f)s).") % {
+                "f": ", ".join(map(str, bad))}
+        elif self.linking_enabled and not (self.link_match_fields or self.link_ask_bind):
+            errors["linking_enabled"] = _(
+                "Account identity linking needs a way to link: field matching by verified phone, "
+                "asking the user to bind, or both.")
         if errors:
             raise ValidationError(errors)
 

@@ -7,6 +7,7 @@ whatever path a change takes.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import Connection, ConnectionApplication, app_secret_validator
 from .wechat.client import forget_cached_tokens
@@ -87,3 +88,41 @@ def connection_disable_for(*, connection: Connection, application) -> bool:
 def connection_delete(*, connection: Connection) -> None:
     """Delete a connection and its per-application links; identities and login events keep their rows."""
     connection.delete()
+
+
+def links_by_phone(connection: Connection) -> bool:
+    return connection.linking_enabled and "phone" in (connection.link_match_fields or [])
+
+
+def mini_program_change_warning(*, connection: Connection, previous_app_id: str) -> dict | None:
+    """What happens to returning users now that the connection calls WeChat with another AppID.
+
+    An openid belongs to one mini-program (and the default and a private one share no unionid), so
+    everyone who signed in through the previous one arrives as an unknown WeChat identity. Only
+    field matching by verified phone brings them back to their accounts by itself. None when the
+    AppID did not change or nobody signed in through the previous one.
+    """
+    if connection.wechat_app_id == previous_app_id:
+        return None
+    # The reverse accessor of accounts.Identity: connections may not import accounts (a layer above).
+    count = connection.identities.filter(app_id=previous_app_id).values("user_id").distinct().count()
+    if not count:
+        return None
+    users = ngettext("%(n)d user signed in", "%(n)d users signed in", count) % {"n": count}
+    head = _("%(users)s through the previous mini-program (%(old)s). WeChat gives them new identities in "
+             "the new one (%(new)s).") % {"users": users, "old": previous_app_id, "new": connection.wechat_app_id}
+    if links_by_phone(connection):
+        tail = _("Field matching by verified phone is on: each returning user is linked back to their account "
+                 "(same account, same OIDC subject) when they scan.")
+        code = "mini_program_changed"
+    elif connection.linking_enabled and connection.link_ask_bind:
+        tail = _("Field matching by verified phone is off: returning users are asked to sign in to their account "
+                 "to bind the new WeChat identity, which only accounts with a password can do. Turn on field "
+                 "matching by verified phone so they keep their accounts by scanning.")
+        code = "mini_program_changed_users_lost"
+    else:
+        tail = _("Account identity linking is off: returning users are refused (their phone already has an "
+                 "account). Turn on account identity linking with field matching by verified phone so they keep "
+                 "their accounts.")
+        code = "mini_program_changed_users_lost"
+    return {"code": code, "message": f"{head} {tail}"}

@@ -31,6 +31,7 @@ urlpatterns = [
     path("users/<uuid:sub>", users.EndUserDetailView.as_view(), name="api-user"),
     path("users/<uuid:sub>/block", users.EndUserBlockView.as_view(), name="api-user-block"),
     path("users/<uuid:sub>/unblock", users.EndUserUnblockView.as_view(), name="api-user-unblock"),
+    path("users/<uuid:sub>/merge", users.EndUserMergeView.as_view(), name="api-user-merge"),
     path("users/<uuid:sub>/identities/<identity_id:identity_id>", users.IdentityDetailView.as_view(),
          name="api-user-identity"),
     path("login-events", login_events.LoginEventListView.as_view(), name="api-login-events"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from accounts.models import LoginOutcome
-from accounts.pipeline import BindRefused, LoginContext, Refused, Resolution, resume_bind, resume_create
+from accounts.pipeline import BindRefused, LoginContext, Refused, Resolution, phone_owner, resume_bind, resume_create
 from accounts.services import end_user_authenticate
 from scanlogin.errors import NotFound
 from scanlogin.ratelimit import RateLimited, failure_add, failures_clear, failures_locked
@@ -25,6 +25,7 @@ BIND_MESSAGES = {
     "account_already_bound": _("That account is already bound to another WeChat account."),
     "login_only": _("This application only allows existing accounts to log in."),
     "user_blocked": _("This account has been blocked."),
+    "phone_in_use": _("This phone number already has an account. Sign in to that account above to link this WeChat to it."),
     "too_many_attempts": _("Too many wrong passwords. Start again by scanning a new code."),
 }
 BIND_LOCKED_MESSAGE = ngettext_lazy("Too many wrong attempts. Wait %(minutes)s minute and try again.",
@@ -44,6 +45,11 @@ def bind_pending_ticket(ticket: LoginTicket | None) -> LoginTicket:
 def _context(ticket: LoginTicket) -> LoginContext:
     return LoginContext(pool=ticket.pool, connection=ticket.connection, application=ticket.application,
                         app_id=ticket.wechat_app_id, openid=ticket.openid, unionid=ticket.unionid, phone=ticket.phone)
+
+
+def bind_phone_in_use(ticket: LoginTicket) -> bool:
+    """The scanned phone already has an account: binding (to it) is the only way on, no sign-up."""
+    return phone_owner(_context(ticket)) is not None
 
 
 def _finish(ticket: LoginTicket, run) -> Resolution:

@@ -87,7 +87,7 @@ def scan(request):
 @require_POST
 @per_ip
 def confirm(request):
-    """{scan_token, phone_code} → confirmed, or 403 login_only / user_blocked (ticket rejected)."""
+    """{scan_token, phone_code} → confirmed, or 403 login_only / user_blocked / phone_in_use (ticket rejected)."""
     def run(data):
         ticket_confirm(scan_token=_scan_token_counted(data["scan_token"]), phone_code=data["phone_code"])
         return JsonResponse({"status": "confirmed"})

@@ -37,6 +37,10 @@ BIND_WINDOW = 300  # typing a password to bind an existing account takes longer 
 REFUSAL_MESSAGES = {
     "login_only": _("This application only allows existing accounts to log in."),
     "user_blocked": _("This account has been blocked."),
+    "phone_in_use": _(
+        "This phone number already belongs to another account here. Log in the way you did before "
+        "(with the WeChat account you used first), or ask the site to link this WeChat to your account."
+    ),
 }
 
 
@@ -119,7 +123,7 @@ def ticket_confirm(*, scan_token: str, phone_code: str) -> LoginTicket:
 
     The ticket row is locked with its expected state first, so of two racing confirms exactly
     one runs the pipeline; the other finds the ticket no longer scanned and writes nothing.
-    Raises ServiceError (403 login_only / user_blocked after the ticket is rejected).
+    Raises ServiceError (403 login_only / user_blocked / phone_in_use after the ticket is rejected).
     """
     ticket = _live(_by_scan_token(scan_token), TicketStatus.SCANNED)
     with _failure_logged(ticket):

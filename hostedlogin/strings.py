@@ -18,6 +18,8 @@ def page_strings() -> dict:
         "reasons": {
             "login_only": _("This application only allows existing accounts. Ask the administrator to create yours first."),
             "user_blocked": _("This account has been blocked. Contact the administrator."),
+            "phone_in_use": _("This phone number already has an account here. Log in the way you did before, "
+                              "or ask the site to link this WeChat to your account."),
             "too_many_attempts": _("Too many wrong passwords. Scan a new code to start again."),
             "_default": _("This login was refused."),
         },

@@ -20,7 +20,7 @@ from scanlogin.proxies import client_ip
 from scanlogin.ratelimit import RateLimited, from_ip, limit_requests
 from tenants.selectors import application_get, pool_get
 
-from .bind import BIND_MESSAGES, bind_pending_ticket, ticket_bind_create, ticket_bind_existing
+from .bind import BIND_MESSAGES, bind_pending_ticket, bind_phone_in_use, ticket_bind_create, ticket_bind_existing
 from .browser import ensure_browser_secret, own_ticket, set_browser_cookie
 from .completion import login_complete
 from .models import TicketStatus
@@ -104,7 +104,9 @@ def bind_page(request, pool, ticket):
             return error_page(request, exc.code, 400, back_url=login_url)
         else:
             return HttpResponseRedirect(login_complete(request, ticket=t, user=res.user, identity=res.identity))
-    context = {"ticket": t, "error": error, "login_url": login_url, "can_create": not t.connection.login_only,
+    phone_in_use = bind_phone_in_use(t)
+    context = {"ticket": t, "error": error, "login_url": login_url, "phone_in_use": phone_in_use,
+               "can_create": not t.connection.login_only and not phone_in_use,
                "login_value": request.POST.get("login", "") if request.method == "POST" else ""}
     response = render(request, "hostedlogin/bind.html", context, status=status)
     if retry_after:

@@ -14,7 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from connections.forms import ConnectionForm
 from connections.models import Connection, ConnectionKind
 from connections.selectors import application_switches
-from connections.services import connection_disable_for, connection_enable_for
+from connections.services import connection_disable_for, connection_enable_for, links_by_phone, mini_program_change_warning
 from connections.wizard import WECHAT_MODES
 from console.scoping import PoolScopedAdmin, current_pool, is_pool_admin
 from console.site import console_site
@@ -22,6 +22,12 @@ from oidc.selectors import callback_gaps_for_connection
 from tenants.selectors import application_get
 
 SECRET_ROW = ("app_secret", "app_secret_status")
+LINKING_NOTE = _(
+    "One account per verified phone: a WeChat user whose verified phone already has an account in this pool "
+    "is linked to it by field matching by verified phone, or asked to sign in to bind it (ask the user to bind). "
+    "With linking off (or when that account already has another WeChat of this mini-program), the login is "
+    "refused and the user is told to log in as before or ask you; no second account is ever created."
+)
 
 
 def logo_img(obj, size=36):
@@ -82,12 +88,34 @@ class ConnectionAdmin(PoolScopedAdmin):
         basics = ["identifier", "display_name", "callback_url", "logo" if is_pool_admin(request) else "logo_thumb"]
         return [
             (_("Basics · 基本信息"), {"fields": basics}),
-            (_("Mini-program · 小程序"), {"fields": mini_program, "classes": ["sl-section-mp"]}),
+            (_("Mini-program · 小程序"), {"fields": mini_program, "classes": ["sl-section-mp"],
+                                          "description": self._mini_program_note(obj)}),
             (_("Login mode · 登录模式"), {"fields": ["login_only"]}),
             (_("Account identity linking · 账号身份关联"),
-             {"fields": ["linking_enabled", "link_match_fields", "link_ask_bind"], "classes": ["sl-section-link"]}),
+             {"fields": ["linking_enabled", "link_match_fields", "link_ask_bind"], "classes": ["sl-section-link"],
+              "description": LINKING_NOTE}),
             (_("Status · 状态"), {"fields": ["enabled"]}),
         ]
+
+    def _mini_program_note(self, obj):
+        """Before an admin switches the mini-program: what happens to the users who signed in through it."""
+        if obj is None or not obj.identities.exists():
+            return None
+        if links_by_phone(obj):
+            return _("Users have signed in through this mini-program. If you change it (private deployment or "
+                     "AppID), WeChat gives them new identities; field matching by verified phone (on) links them "
+                     "back to their accounts.")
+        return _("Users have signed in through this mini-program. If you change it (private deployment or AppID), "
+                 "WeChat gives them new identities and they can no longer reach their accounts by scanning: turn "
+                 "on account identity linking with field matching by verified phone first.")
+
+    def save_model(self, request, obj, form, change):
+        previous = Connection.objects.get(pk=obj.pk).wechat_app_id if change else None
+        super().save_model(request, obj, form, change)
+        warning = mini_program_change_warning(connection=obj, previous_app_id=previous) if change else None
+        if warning:
+            level = messages.INFO if warning["code"] == "mini_program_changed" else messages.WARNING
+            self.message_user(request, warning["message"], level)
 
     def get_readonly_fields(self, request, obj=None):
         return ["app_secret_status", "logo_thumb"] if obj is not None else []

@@ -15,6 +15,7 @@ from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from connections.models import IdentifierImmutable
+from scanlogin.errors import ServiceError
 
 # DRF exception class -> stable error code (DRF's own default codes are kept otherwise).
 CODES = {
@@ -83,6 +84,8 @@ def _normalise(exc):
         return exceptions.NotFound(_("Not found."))
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied()
+    if isinstance(exc, ServiceError):  # a service's refusal keeps its status and stable code
+        return ApiError(exc.status, exc.code, exc.message)
     if isinstance(exc, DjangoValidationError):
         return from_django_validation_error(exc)
     if isinstance(exc, RequestDataTooBig):

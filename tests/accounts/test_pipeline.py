@@ -55,10 +55,28 @@ def test_match_fields_needs_linking_and_a_verified_phone(ctx, connection, pool, 
     assert pipeline.match_fields(ctx) is None  # an unverified phone is never trusted
 
 
-def test_match_fields_refuses_to_guess_between_two_users(ctx, connection, pool, phone_owner):
+def test_match_fields_ignores_an_account_with_the_number_unverified(ctx, connection, pool, phone_owner):
     connection_update(connection=connection, linking_enabled=True, link_match_fields=["phone"])
-    end_user_create(pool=pool, phone=PHONE, phone_verified=True, username="twin")
+    end_user_create(pool=pool, phone=PHONE, phone_verified=False, username="twin")  # a verified twin cannot exist
+    assert pipeline.match_fields(ctx).user == phone_owner
+
+
+def test_match_fields_links_an_account_whose_identity_is_of_another_mini_program(ctx, connection, known):
+    """The connection moved to another mini-program: the person comes back with a new openid."""
+    connection_update(connection=connection, linking_enabled=True, link_match_fields=["phone"])
+    ctx.app_id, ctx.unionid = "wx00000000000000e1", ""
+    assert pipeline.match_fields(ctx).user == known
+    ctx.app_id = APP  # a second WeChat account of the same mini-program is not linked silently
     assert pipeline.match_fields(ctx) is None
+
+
+def test_create_user_refuses_a_phone_that_has_an_account(ctx, phone_owner):
+    with pytest.raises(Refused) as exc:
+        pipeline.create_user(ctx)
+    assert exc.value.reason == "phone_in_use"
+    assert EndUser.objects.count() == 1
+    ctx.phone = "+8613900000001"
+    assert pipeline.create_user(ctx).outcome == LoginOutcome.CREATED
 
 
 def test_ask_bind_pauses_only_when_chosen(ctx, connection):
@@ -112,7 +130,7 @@ def test_authenticate_by_username_phone_or_email(pool):
 MATRIX = [
     # login_only, linking, fields, ask_bind, existing, expected
     (False, False, [], False, "none", LoginOutcome.CREATED),
-    (False, False, [], False, "phone", LoginOutcome.CREATED),  # linking off: never links by phone
+    (False, False, [], False, "phone", "refused:phone_in_use"),  # linking off: never links, never duplicates
     (False, False, [], False, "identity", LoginOutcome.LOGGED_IN),
     (True, False, [], False, "none", "refused:login_only"),
     (True, False, [], False, "phone", "refused:login_only"),

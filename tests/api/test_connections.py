@@ -53,6 +53,9 @@ def test_private_deployment_and_linking_round_trip(api_client):
         ({"app_id": "wx123"}, "app_id"),
         ({"app_secret": "short"}, "app_secret"),
         ({"identity_linking": {"match_fields": ["shoe_size"]}}, "identity_linking.match_fields"),
+        ({"identity_linking": {"enabled": True, "match_fields": ["email"]}}, "identity_linking.match_fields"),
+        ({"identity_linking": {"enabled": True, "match_fields": ["phone", "username"]}}, "identity_linking.match_fields"),
+        ({"identity_linking": {"enabled": True, "match_fields": [], "ask_bind": False}}, "linking_enabled"),
         ({"identity_linking": {"enabled": True, "colour": "red"}}, "identity_linking.colour"),
         ({"enabled": "maybe"}, "enabled"),
         ({"app_secret_set": True}, "app_secret_set"),
@@ -77,11 +80,12 @@ def test_duplicate_identifier_is_409(api_client, connection):
 def test_patch_changes_fields_and_keeps_secret(api_client, pool):
     api_client.post(URL, create_body(private_deployment=True, app_id=APP_ID, app_secret=SECRET), format="json")
     response = api_client.patch(f"{URL}/wechat-scan", {"display_name": "Scan me", "app_secret": "", "enabled": False,
-                                                       "identity_linking": {"enabled": True}}, format="json")
+                                                       "identity_linking": {"enabled": True, "ask_bind": True}}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["display_name"] == "Scan me" and response.json()["enabled"] is False
+    assert response.json()["warnings"] == []
     conn = Connection.objects.get(identifier="wechat-scan")
-    assert conn.app_secret == SECRET and conn.linking_enabled and conn.link_match_fields == []
+    assert conn.app_secret == SECRET and conn.linking_enabled and conn.link_match_fields == [] and conn.link_ask_bind
 
 
 def test_identifier_is_immutable(api_client, connection):

@@ -44,7 +44,7 @@ def test_unlink_identity(api_client, end_user):
 def test_identity_of_another_user_is_404(api_client, pool, end_user):
     from tests.fixtures.api import make_end_user
 
-    someone = make_end_user(pool, openid="o-3")
+    someone = make_end_user(pool, phone="+8613900000003", openid="o-3")
     other_identity = someone.identities.get()
     assert_error(api_client.delete(f"{URL}/{end_user.sub}/identities/{other_identity.pk}"), 404, "not_found")
     assert Identity.objects.filter(pk=other_identity.pk).exists()

@@ -113,10 +113,37 @@ def test_secret_input_never_renders_a_value(pool, private_connection):
 
 
 def test_linking_options_are_saved(pool):
-    form = form_for(pool, identifier="link", linking_enabled="on", link_match_fields=["phone", "email"], link_ask_bind="on")
+    form = form_for(pool, identifier="link", linking_enabled="on", link_match_fields=["phone"], link_ask_bind="on")
     assert form.is_valid(), form.errors
     conn = form.save()
-    assert conn.link_match_fields == ["phone", "email"] and conn.link_ask_bind
+    assert conn.link_match_fields == ["phone"] and conn.link_ask_bind
+
+
+def test_field_matching_offers_only_the_verified_phone(pool):
+    form = ConnectionForm(pool=pool)
+    assert [value for value, _label in form.fields["link_match_fields"].choices] == ["phone"]
+    for field in ("email", "username"):
+        bound = form_for(pool, identifier="link", linking_enabled="on", link_match_fields=["phone", field])
+        assert not bound.is_valid() and "link_match_fields" in bound.errors
+
+
+def test_linking_on_needs_field_matching_or_ask_to_bind(pool):
+    bound = form_for(pool, identifier="link", linking_enabled="on")
+    assert not bound.is_valid() and "linking_enabled" in bound.errors
+    assert form_for(pool, identifier="link", linking_enabled="on", link_ask_bind="on").is_valid()
+
+
+def test_model_refuses_what_it_cannot_honour(connection):
+    from django.core.exceptions import ValidationError
+
+    from connections.services import connection_update
+    with pytest.raises(ValidationError) as exc:
+        connection_update(connection=connection, linking_enabled=True, link_match_fields=["email"])
+    assert "link_match_fields" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        connection_update(connection=connection, linking_enabled=True, link_match_fields=[], link_ask_bind=False)
+    assert "linking_enabled" in exc.value.message_dict
+    assert not Connection.objects.get(pk=connection.pk).linking_enabled
 
 
 def test_unknown_match_field_is_refused(pool):

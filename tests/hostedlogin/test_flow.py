@@ -121,13 +121,28 @@ def test_ask_bind_links_after_the_user_signs_in(browser, phone, wx_user, existin
 
 
 def test_ask_bind_can_create_a_new_account_unless_login_only(browser, phone, wx_user, existing_user, connection, pool):
+    EndUser.objects.filter(pk=existing_user.pk).update(phone="+8613900000009")  # the scanned phone is free
     connection_update(connection=connection, linking_enabled=True, link_ask_bind=True)
     ticket = browser.new_ticket()
     phone.scan_and_confirm(ticket, wx_user)
+    assert b'value="create"' in browser.client.get(f"/u/acme/bind/{ticket.key}").content
     done = browser.client.post(f"/u/acme/bind/{ticket.key}", {"action": "create"})
     assert done.status_code == 302
     assert EndUser.objects.filter(pool=pool).count() == 2
     assert _session_user(browser, pool) != existing_user
+
+
+def test_ask_bind_offers_no_new_account_for_a_phone_that_has_one(browser, phone, wx_user, existing_user, connection, pool):
+    connection_update(connection=connection, linking_enabled=True, link_ask_bind=True)
+    ticket = browser.new_ticket()
+    phone.scan_and_confirm(ticket, wx_user)
+    page = browser.client.get(f"/u/acme/bind/{ticket.key}").content
+    assert b'value="create"' not in page and b'id="phone-in-use"' in page
+    refused = browser.client.post(f"/u/acme/bind/{ticket.key}", {"action": "create"})
+    assert refused.status_code == 403 and EndUser.objects.filter(pool=pool).count() == 1
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.reason) == (TicketStatus.REJECTED, "phone_in_use")
+    assert LoginEvent.objects.filter(outcome=LoginOutcome.REFUSED, reason="phone_in_use").count() == 1
 
 
 def test_ask_bind_on_login_only_offers_no_sign_up(browser, phone, wx_user, existing_user, connection, pool):

@@ -11,9 +11,11 @@ from .common import StrictInputSerializer
 
 
 class IdentityLinkingSerializer(serializers.Serializer):
-    enabled = serializers.BooleanField(help_text="Link unknown WeChat identities to existing accounts.")
+    enabled = serializers.BooleanField(
+        help_text="Link unknown WeChat identities to existing accounts. On requires match_fields or ask_bind.")
     match_fields = serializers.ListField(
-        child=serializers.ChoiceField(choices=MatchField.choices), help_text="Fields to match on, e.g. [\"phone\"]."
+        child=serializers.ChoiceField(choices=MatchField.choices),
+        help_text="Fields to match on: only \"phone\" (WeChat's verified phone number); anything else is a 400 validation_error.",
     )
     ask_bind = serializers.BooleanField(help_text="Ask the user to sign in to the existing account once to bind it.")
 
@@ -58,6 +60,17 @@ class ConnectionOutputSerializer(serializers.Serializer):
     def get_identity_linking(self, conn):
         return {"enabled": conn.linking_enabled, "match_fields": list(conn.link_match_fields or []),
                 "ask_bind": conn.link_ask_bind}
+
+
+class ConnectionWarningSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["mini_program_changed", "mini_program_changed_users_lost"])
+    message = serializers.CharField()
+
+
+class ConnectionUpdateOutputSerializer(ConnectionOutputSerializer):
+    warnings = ConnectionWarningSerializer(
+        many=True, help_text="What the change means for users, e.g. returning users after a change of mini-program "
+                             "(AppID): with field matching by verified phone they keep their accounts.")
 
 
 class ConnectionInputSerializer(StrictInputSerializer):

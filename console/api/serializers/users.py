@@ -1,6 +1,8 @@
 """End users and their linked identities (read-only fields; block/unblock/unlink are actions)."""
 from rest_framework import serializers
 
+from .common import StrictInputSerializer
+
 
 class IdentitySerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -21,6 +23,8 @@ class EndUserSerializer(serializers.Serializer):
     username = serializers.CharField()
     email = serializers.CharField()
     blocked = serializers.BooleanField()
+    merged_into = serializers.UUIDField(source="merged_into.sub", allow_null=True, default=None,
+                                        help_text="The sub of the user this one was merged into, or null.")
     created_at = serializers.DateTimeField()
     last_login_at = serializers.DateTimeField(allow_null=True)
     identities = IdentitySerializer(many=True, read_only=True)
@@ -29,3 +33,7 @@ class EndUserSerializer(serializers.Serializer):
 class EndUserFilterSerializer(serializers.Serializer):
     phone = serializers.CharField(required=False, max_length=32)
     blocked = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class EndUserMergeSerializer(StrictInputSerializer):
+    into = serializers.UUIDField(help_text="The sub of the user that survives the merge (same pool).")

@@ -5,12 +5,17 @@ from rest_framework.response import Response
 
 from connections.models import Connection
 from connections.selectors import applications_enabled_for, connection_get
-from connections.services import connection_create, connection_delete, connection_update
+from connections.services import connection_create, connection_delete, connection_update, mini_program_change_warning
 
 from ..base import PoolAPIView, UploadMixin
 from ..schema import PAGE_PARAMETERS, errors, paginated
 from ..serializers.applications import ApplicationOutputSerializer
-from ..serializers.connections import ConnectionInputSerializer, ConnectionOutputSerializer, ConnectionPatchSerializer
+from ..serializers.connections import (
+    ConnectionInputSerializer,
+    ConnectionOutputSerializer,
+    ConnectionPatchSerializer,
+    ConnectionUpdateOutputSerializer,
+)
 
 TAGS = ["connections"]
 
@@ -44,13 +49,16 @@ class ConnectionDetailView(UploadMixin, PoolAPIView):
         return Response(ConnectionOutputSerializer(conn, context={"request": request}).data)
 
     @extend_schema(tags=TAGS, operation_id="connections_update", request=_body(ConnectionPatchSerializer),
-                   responses={200: ConnectionOutputSerializer, **errors(400, 403, 404, 413, 415)})
+                   responses={200: ConnectionUpdateOutputSerializer, **errors(400, 403, 404, 413, 415)})
     def patch(self, request, identifier):
         conn = self.get_connection(identifier)
         data = ConnectionPatchSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
+        previous_app_id = conn.wechat_app_id
         conn = connection_update(connection=conn, **data.to_service_kwargs())
-        return Response(ConnectionOutputSerializer(conn, context={"request": request}).data)
+        warning = mini_program_change_warning(connection=conn, previous_app_id=previous_app_id)
+        body = ConnectionOutputSerializer(conn, context={"request": request}).data
+        return Response({**body, "warnings": [warning] if warning else []})
 
     @extend_schema(tags=TAGS, operation_id="connections_delete", responses={204: None, **errors(403, 404)})
     def delete(self, request, identifier):
