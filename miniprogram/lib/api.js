@@ -26,6 +26,7 @@ const KIND_BY_CODE = {
   wechat_misconfigured: 'misconfigured',
   login_only: 'refused',
   user_blocked: 'refused',
+  phone_in_use: 'refused',
 };
 
 /** For answers without a known code (a proxy's error page, a code added later). @type {Record<number, string>} */

@@ -30,7 +30,7 @@ const RESCAN_KINDS = ['no_scene', 'not_found', 'already_scanned', 'bad_request']
 const ICONS = { done: '✓', cancelled: '✕', expired: '!', refused: '!', error: '!' };
 
 /** @type {Record<string, TextKey>} */
-const REFUSAL_TEXT = { login_only: 'refusedLoginOnly', user_blocked: 'refusedBlocked' };
+const REFUSAL_TEXT = { login_only: 'refusedLoginOnly', user_blocked: 'refusedBlocked', phone_in_use: 'refusedPhoneInUse' };
 
 /**
  * "1:05" for 65 seconds.

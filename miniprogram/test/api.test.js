@@ -42,6 +42,7 @@ const ERRORS = [
   [403, 'wechat_user_blocked', 'refused'],
   [403, 'login_only', 'refused'],
   [403, 'user_blocked', 'refused'],
+  [403, 'phone_in_use', 'refused'],
   // codes this page does not know fall back on the status
   [403, 'some_new_refusal', 'refused'],
   [409, 'ticket_not_scanned', 'conflict'],

@@ -56,6 +56,8 @@ test('a refusal shows the server\'s message, or ours when it sent none', () => {
   assert.equal(view({ screen: 'refused', refusal: { code: 'login_only', message: 'Only existing accounts.' } }).body, 'Only existing accounts.');
   assert.match(view({ screen: 'refused', refusal: { code: 'login_only', message: '' } }).body, /only lets existing accounts/);
   assert.match(view({ screen: 'refused', refusal: { code: 'user_blocked', message: '' } }, 'zh').body, /停用/);
+  assert.match(view({ screen: 'refused', refusal: { code: 'phone_in_use', message: '' } }, 'zh').body, /已有账号/);
+  assert.match(view({ screen: 'refused', refusal: { code: 'phone_in_use', message: '' } }, 'en').body, /already has an account/);
   assert.equal(view({ screen: 'refused', refusal: { code: 'login_only', message: 'x' } }).heading, 'Login refused');
 });
 
