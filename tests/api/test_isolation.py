@@ -25,6 +25,7 @@ ROUTES = [
     ("get", "api-user", "/api/v1/users/{sub}"),
     ("post", "api-user-block", "/api/v1/users/{sub}/block"),
     ("post", "api-user-unblock", "/api/v1/users/{sub}/unblock"),
+    ("post", "api-user-merge", "/api/v1/users/{sub}/merge"),
     ("delete", "api-user-identity", "/api/v1/users/{sub}/identities/{identity_id}"),
 ]
 LIST_ROUTES = {"api-connections", "api-applications", "api-users", "api-login-events", "api-schema", "api-docs",

@@ -43,6 +43,7 @@ def test_schema_lists_every_resource(schema):
         "/api/v1/applications", "/api/v1/applications/{client_id}", "/api/v1/applications/{client_id}/rotate-secret",
         "/api/v1/applications/{client_id}/connections", "/api/v1/applications/{client_id}/connections/{identifier}",
         "/api/v1/users", "/api/v1/users/{sub}", "/api/v1/users/{sub}/block", "/api/v1/users/{sub}/unblock",
+        "/api/v1/users/{sub}/merge",
         "/api/v1/users/{sub}/identities/{identity_id}", "/api/v1/login-events", "/api/v1/pool",
     } == paths
     create = schema["paths"]["/api/v1/connections"]["post"]["requestBody"]["content"]

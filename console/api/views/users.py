@@ -60,7 +60,7 @@ class EndUserMergeView(PoolAPIView):
     permission_classes = [HasManagementToken, AdminOnly]
 
     @extend_schema(
-        tags=TAGS, operation_id="users_merge", request=EndUserMergeSerializer,
+        tags=TAGS, operation_id="users_merge", summary="Merge a user into another", request=EndUserMergeSerializer,
         responses={200: EndUserSerializer, **errors(400, 403, 404, 409)},
         description="Merge this user into the user `into` (the survivor, answered back): its WeChat identities, "
                     "login history and OIDC tokens move to the survivor; this user is blocked and points at it "
