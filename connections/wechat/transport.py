@@ -12,7 +12,7 @@ import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 
-from .errors import WeChatUnavailable, error_for, scrub
+from .errors import WeChatUnavailable, WeChatUnreachable, error_for, scrub
 
 logger = logging.getLogger("scanlogin.wechat")
 
@@ -67,7 +67,7 @@ def send(method: str, url: str, *, api: str, retry: bool, **kwargs) -> requests.
         except requests.RequestException as exc:
             failure = f"unreachable ({type(exc).__name__})"
         logger.warning("WeChat %s %s (attempt %d of %d)", api, failure, attempt + 1, attempts)
-    raise WeChatUnavailable(-1, f"WeChat {failure}", api) from None
+    raise WeChatUnreachable(-1, f"WeChat {failure}", api) from None
 
 
 def parse_json(response: requests.Response, api: str) -> dict:
