@@ -1,9 +1,12 @@
 """Pool-scoped reads of end users, identities and login events."""
+from django.db.models import Count, F
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from scanlogin.errors import NotFound
 
-from .models import EndUser, Identity, LoginEvent
+from .models import EndUser, Identity, LoginEvent, LoginOutcome
 
 
 def end_users_for_pool(*, pool, phone: str | None = None, blocked: bool | None = None):
@@ -38,3 +41,30 @@ def login_events_for_pool(*, pool, user_sub=None, connection=None, client_id=Non
     return LoginEvent.objects.filter(pool=pool, **{k: v for k, v in lookups.items() if v is not None}).select_related(
         "user", "connection", "application"
     )
+
+
+# -- the pool dashboard (console/insights.py) ----------------------------------------------------
+# Counted by PostgreSQL (or SQLite) with GROUP BY over one range of the pool's rows in the index
+# (pool, created_at, outcome, connection, application): COUNT(*) needs no other column, so the
+# daily counts are answered from the index alone. bench/insights_bench.py shows the plans.
+
+DAILY_GROUPS = {"outcome": "outcome", "connection": "connection_id", "application": "application_id"}
+
+
+def login_counts_by_day(*, pool, since, by: str = "outcome", outcomes=None) -> list[dict]:
+    """The pool's login events from `since` (aware datetime) counted per local day and per `by`
+    ("outcome", "connection" id or "application" id), optionally only `outcomes`:
+    [{"day": date, "key": …, "n": int}], ordered by day."""
+    events = LoginEvent.objects.filter(pool=pool, created_at__gte=since)
+    if outcomes is not None:
+        events = events.filter(outcome__in=list(outcomes))
+    return list(
+        events.annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("day", key=F(DAILY_GROUPS[by])).annotate(n=Count("*")).order_by("day", "key")
+    )
+
+
+def refusal_counts(*, pool, since) -> list[dict]:
+    """The pool's refused logins from `since` counted per reason, most frequent first: [{"reason", "n"}]."""
+    refused = LoginEvent.objects.filter(pool=pool, created_at__gte=since, outcome=LoginOutcome.REFUSED)
+    return list(refused.values("reason").annotate(n=Count("*")).order_by("-n", "reason"))
