@@ -51,15 +51,15 @@ def load(pools) -> None:
         # outcomes weighted like a live pool (mostly logged in, some sign-ups, few refusals).
         cur.execute(f"""
             INSERT INTO {table} (pool_id, connection_id, application_id, outcome, reason, region, user_agent, created_at)
-            SELECT p.pool, (%(conns)s::jsonb -> p.pool::text ->> (g %% 3))::bigint,
-                   (%(apps)s::jsonb -> p.pool::text ->> ((g / 7) %% 3))::bigint,
+            SELECT p.pool, (%(conns)s::jsonb -> p.pool::text ->> (g %% 3)::int)::bigint,
+                   (%(apps)s::jsonb -> p.pool::text ->> ((g / 7) %% 3)::int)::bigint,
                    (ARRAY['logged_in','logged_in','logged_in','logged_in','logged_in','created','created','matched',
-                          'bound','bind_required','refused','cancelled','expired','failed'])[1 + (g * 7919) %% 14],
-                   CASE WHEN (g * 7919) %% 14 = 10 THEN (ARRAY['login_only','user_blocked','phone_in_use'])[1 + g %% 3] ELSE '' END,
+                          'bound','bind_required','refused','cancelled','expired','failed'])[1 + ((g * 7919) %% 14)::int],
+                   CASE WHEN (g * 7919) %% 14 = 10 THEN (ARRAY['login_only','user_blocked','phone_in_use'])[1 + (g %% 3)::int] ELSE '' END,
                    '{{}}'::jsonb, '', now() - ((g * 104729) %% (60 * 86400)) * interval '1 second'
-            FROM generate_series(1, %(n)s) AS g
+            FROM generate_series(1::bigint, %(n)s::bigint) AS g
             CROSS JOIN LATERAL (SELECT CASE WHEN g %% 2 = 0 THEN %(big)s
-                                            ELSE (%(ids)s::bigint[])[2 + g %% 9] END AS pool) p
+                                            ELSE (%(ids)s::bigint[])[2 + (g %% 9)::int] END AS pool) p
         """, {"n": EVENTS, "big": big, "ids": pool_ids,
               "conns": _json({str(k): v for k, v in conns.items()}), "apps": _json({str(k): v for k, v in apps.items()})})
     print(f"loaded {EVENTS:,} login events in {time.perf_counter() - started:.1f} s", flush=True)
@@ -128,7 +128,7 @@ def measure(pool, days: int) -> None:
     with connection.cursor() as cur:
         for q in queries.captured_queries:
             sql = q["sql"]
-            if "login_event" not in sql and "stageday" not in sql and "failureday" not in sql:
+            if "loginevent" not in sql and "stageday" not in sql and "failureday" not in sql:
                 continue
             cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
             plan = [row[0] for row in cur.fetchall()]

@@ -144,7 +144,7 @@ class TicketStageDay(models.Model):
     the server's time zone (TIME_ZONE) when the ticket reached the stage.
     """
 
-    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="+")
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="+", db_index=False)  # the unique key leads with it
     day = models.DateField()
     stage = models.CharField(max_length=16, choices=TicketStatus.choices)
     shard = models.PositiveSmallIntegerField(default=0)
@@ -167,7 +167,7 @@ class WeChatFailureDay(models.Model):
     (it never changes), so the history outlives the connection.
     """
 
-    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="+")
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="+", db_index=False)  # the unique key leads with it
     day = models.DateField()
     connection = models.CharField(max_length=31)
     api = models.CharField(max_length=32)
