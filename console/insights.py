@@ -101,9 +101,11 @@ def pool_dashboard(*, pool, days: int, now: datetime | None = None) -> Dashboard
     dates = [first_day + timedelta(days=i) for i in range(days)]
     board = Dashboard(days=days, first_day=first_day, last_day=last_day)
 
-    by_outcome = _pivot(login_counts_by_day(pool=pool, since=since, by="outcome"), dates)
-    by_connection = _pivot(login_counts_by_day(pool=pool, since=since, by="connection", outcomes=SUCCESS), dates)
-    by_application = _pivot(login_counts_by_day(pool=pool, since=since, by="application", outcomes=SUCCESS), dates)
+    counts = login_counts_by_day(pool=pool, since=since)  # grouped by the database: a few hundred rows at most
+    successes = [row for row in counts if row["outcome"] in SUCCESS]
+    by_outcome = _pivot(counts, dates, "outcome")
+    by_connection = _pivot(successes, dates, "connection_id")
+    by_application = _pivot(successes, dates, "application_id")
     funnel = ticket_funnel(pool=pool, since=first_day)
     refusals = refusal_counts(pool=pool, since=since)
     failures = wechat_failure_counts(pool=pool, since=first_day)
@@ -135,13 +137,13 @@ def pool_dashboard(*, pool, days: int, now: datetime | None = None) -> Dashboard
     return board
 
 
-def _pivot(rows: list[dict], dates: list[date]) -> dict:
-    """{key: [count per date]} from the database's (day, key, n) rows."""
+def _pivot(rows: list[dict], dates: list[date], key: str) -> dict:
+    """{row[key]: [count per date]}: the database's grouped rows laid out over the days."""
     index = {d: i for i, d in enumerate(dates)}
     out: dict = {}
     for row in rows:
         if row["day"] in index:
-            out.setdefault(row["key"], [0] * len(dates))[index[row["day"]]] += row["n"]
+            out.setdefault(row[key], [0] * len(dates))[index[row["day"]]] += row["n"]
     return out
 
 
