@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import LoginEvent, LoginOutcome
-from accounts.services import login_event_fields, login_event_record
+from accounts.models import LoginOutcome
+from accounts.services import login_event_record, login_events_record_many
 from scanlogin.errors import ServiceError
 
 from . import notify
@@ -191,10 +191,9 @@ def _expire_batch(tickets, *, batch_size: int, actor: str) -> int:
 
 def _expired_events(tickets, now) -> None:
     """A login event for each expired ticket someone had scanned (untouched codes are just noise)."""
-    LoginEvent.objects.bulk_create([
-        LoginEvent(**login_event_fields(
-            pool_id=t.pool_id, user_id=t.user_id, connection_id=t.connection_id, application_id=t.application_id,
-            outcome=LoginOutcome.EXPIRED, reason="ticket_expired", ip=t.ip, user_agent=t.user_agent, created_at=now))
+    login_events_record_many([
+        dict(pool_id=t.pool_id, user_id=t.user_id, connection_id=t.connection_id, application_id=t.application_id,
+             outcome=LoginOutcome.EXPIRED, reason="ticket_expired", ip=t.ip, user_agent=t.user_agent, created_at=now)
         for t in tickets if t.status in (TicketStatus.SCANNED, TicketStatus.CONFIRMED)
     ])
 

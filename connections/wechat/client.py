@@ -21,7 +21,7 @@ from .scene import validate_scene
 from .tokens import TokenStore, token_cache_key, token_cache_keys
 
 TOKEN_ENDPOINTS = ("token", "stable_token")
-IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+IMAGE_MAGIC = transport.IMAGE_MAGIC
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,11 @@ class ManagementTokenScheme(OpenApiAuthenticationExtension):
         return scheme
 
 
+def drop_slash_twins(endpoints, **kwargs):
+    """Preprocessing hook: `<path>/` twins of the routes (console/api_urls.py) are not documented twice."""
+    return [endpoint for endpoint in endpoints if not endpoint[0].endswith("/")]
+
+
 def errors(*codes: int) -> dict:
     """Responses for the given error statuses plus those every endpoint can give (401, 429)."""
     return {code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
