@@ -72,10 +72,12 @@ RUN mkdir -p /app/media && chown scanlogin:scanlogin /app/media
 
 USER scanlogin
 EXPOSE 8000
-ENV DEBUG=false WECHAT_SIMULATOR_ENABLED=false
+# PROMETHEUS_MULTIPROC_DIR: the worker processes of one container share their metrics there (README "Operations").
+ENV DEBUG=false WECHAT_SIMULATOR_ENABLED=false PROMETHEUS_MULTIPROC_DIR=/tmp/scanlogin-metrics
 
+# /healthz answers whatever the Host header and touches neither the database nor Redis.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD python -c "import urllib.request; urllib.request.urlopen('http://localhost:8000/console/login/', timeout=4)"
+    CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"
 
 # Forwarded headers are ScanLogin's to judge (TRUSTED_PROXIES), never uvicorn's.
 CMD ["uvicorn", "scanlogin.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--no-proxy-headers"]

@@ -9,7 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from connections.models import Connection
+from scanlogin import metrics
 from scanlogin.errors import ServiceError
+from tenants.models import UserPool
 
 from .models import AccountAudit, AccountChange, EndUser, Identity, LoginEvent
 from .regions import region_for_ip
@@ -72,10 +75,31 @@ def end_user_authenticate(*, pool, login: str, password: str) -> EndUser | None:
 def login_event_record(*, pool, outcome: str, connection=None, application=None, user=None, reason: str = "",
                        ip: str | None = None, user_agent: str = "") -> LoginEvent:
     """Write a login event; the IP's region is looked up now and kept with it."""
-    return LoginEvent.objects.create(**login_event_fields(
+    event = LoginEvent.objects.create(**login_event_fields(
         pool_id=pool.pk, user=user, connection=connection, application=application, outcome=outcome,
         reason=reason, ip=ip, user_agent=user_agent,
     ))
+    _count_logins([(pool.slug, connection.identifier if connection else "", outcome)])
+    return event
+
+
+def login_events_record_many(rows: list[dict]) -> list[LoginEvent]:
+    """Write many login events in one INSERT (rows as for login_event_fields, with ids: pool_id, connection_id, …)."""
+    events = LoginEvent.objects.bulk_create([LoginEvent(**login_event_fields(**row)) for row in rows])
+    if events:
+        pools = dict(UserPool.objects.filter(pk__in={e.pool_id for e in events}).values_list("pk", "slug"))
+        conns = dict(Connection.objects.filter(pk__in={e.connection_id for e in events if e.connection_id})
+                     .values_list("pk", "identifier"))
+        _count_logins([(pools.get(e.pool_id, ""), conns.get(e.connection_id, ""), e.outcome) for e in events])
+    return events
+
+
+def _count_logins(outcomes: list[tuple[str, str, str]]) -> None:
+    """scanlogin_logins_total{pool, connection, outcome}: counted once the events are committed."""
+    def count():
+        for pool, connection, outcome in outcomes:
+            metrics.LOGINS.labels(pool, connection, str(outcome)).inc()
+    transaction.on_commit(count)
 
 
 def login_event_fields(*, ip: str | None, reason: str = "", user_agent: str = "", **fields) -> dict:

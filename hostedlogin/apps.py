@@ -12,3 +12,10 @@ class HostedLoginConfig(AppConfig):
         from .cors import cors_allowed
 
         check_request_enabled.connect(cors_allowed, dispatch_uid="scanlogin-cors")
+
+        from scanlogin.metrics import TICKET_NOTIFY_SECONDS
+
+        from . import longpoll
+
+        if TICKET_NOTIFY_SECONDS.observe not in longpoll.DELIVERY_OBSERVERS:
+            longpoll.DELIVERY_OBSERVERS.append(TICKET_NOTIFY_SECONDS.observe)

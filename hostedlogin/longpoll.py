@@ -48,6 +48,8 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections
 
+from scanlogin import metrics
+
 from . import notify
 from .models import LoginTicket
 from .tickets import public_state, seconds_left
@@ -208,14 +210,16 @@ class Hub:
         self._start()
         w = Watch(self, key, passive)
         self.watches.setdefault(key, set()).add(w)
+        metrics.LONGPOLL_WAITERS.inc()
         if self._idle and not self.covered(w):
             self._wake.set()
         return w
 
     def _unregister(self, w: Watch) -> None:
         group = self.watches.get(w.key)
-        if group is not None:
+        if group is not None and w in group:
             group.discard(w)
+            metrics.LONGPOLL_WAITERS.dec()
             if not group:
                 del self.watches[w.key]
 

@@ -60,8 +60,12 @@ INSTALLED_APPS = [
 # hops each per request (scanlogin/middleware.py); every entry must stay async-capable, or each
 # waiting long-poll would hold a thread (tests/test_asgi_middleware.py).
 MIDDLEWARE = [
-    # First: X-Forwarded-Proto counts only from TRUSTED_PROXIES (scanlogin/proxies.py).
+    # Every request counted and timed for /metrics (scanlogin/metrics.py).
+    "scanlogin.metrics.request_metrics_middleware",
+    # X-Forwarded-Proto counts only from TRUSTED_PROXIES (scanlogin/proxies.py).
     "scanlogin.proxies.forwarded_headers_middleware",
+    # /healthz, /readyz, /metrics: before the host check, HTTPS redirect, pool domains and sessions (scanlogin/health.py).
+    "scanlogin.health.operations_middleware",
     # A request that failed because the database is away answers 503, not 500 (scanlogin/outage.py).
     "scanlogin.outage.database_outage_middleware",
     "scanlogin.middleware.SecurityMiddleware",
@@ -245,6 +249,12 @@ OIDC_REFRESH_TOKEN_TTL = env.int("OIDC_REFRESH_TOKEN_TTL", default=30 * 24 * 360
 # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (CIDRs, comma-separated). Empty: none,
 # the peer's own address is the client's. Behind a load balancer: its network only, never 0.0.0.0/0.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# GET /metrics (scanlogin/health.py): with `Authorization: Bearer <METRICS_TOKEN>` or from these networks (CIDRs,
+# the client address as TRUSTED_PROXIES decide it). Neither set: /metrics answers 404 metrics_disabled.
+# Several processes share their figures through PROMETHEUS_MULTIPROC_DIR (an environment variable, read by
+# prometheus_client itself; README "Operations").
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_NETWORKS = env.list("METRICS_NETWORKS", default=[])
 # Seconds a failed Redis is left alone (its readers use process memory) before it is asked again.
 REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=5.0)
 # Rate limits of the unauthenticated surfaces, in the `limits` notation ("20/minute;200/hour",
@@ -264,6 +274,7 @@ RATE_LIMIT_DEFAULTS = {
     "bind_failures_per_account": "10/15 minutes",    # wrong passwords for one login name, across tickets → locked
     "bind_failures_per_ip": "50/15 minutes",         # wrong passwords from one IP → locked
     "oidc_token_per_client": "1200/minute",          # POST /u/<pool>/oidc/token, per client_id
+    "credential_check_per_connection": "5/minute;30/hour",  # "Check credentials" (console, API, a save), per connection
 }
 RATE_LIMITS = {name: env.str(f"RATE_LIMIT_{name.upper()}", default=rate) for name, rate in RATE_LIMIT_DEFAULTS.items()}
 RATE_LIMIT_MEMORY_MAX_KEYS = env.int("RATE_LIMIT_MEMORY_MAX_KEYS", default=100_000)  # per process while Redis is down
@@ -293,6 +304,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["console.api.schema.drop_slash_twins"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "console.api.schema.add_summaries",
@@ -323,11 +335,12 @@ def _check_abuse_settings():
             rate and parse_many(rate)
         except ValueError:
             raise ImproperlyConfigured(f"{name}: not a rate like '20/minute' ({rate!r})") from None
-    for cidr in TRUSTED_PROXIES:
-        try:
-            ipaddress.ip_network(cidr.strip(), strict=False)
-        except ValueError:
-            raise ImproperlyConfigured(f"TRUSTED_PROXIES: {cidr!r} is not an IP network") from None
+    for name, cidrs in (("TRUSTED_PROXIES", TRUSTED_PROXIES), ("METRICS_NETWORKS", METRICS_NETWORKS)):
+        for cidr in cidrs:
+            try:
+                ipaddress.ip_network(cidr.strip(), strict=False)
+            except ValueError:
+                raise ImproperlyConfigured(f"{name}: {cidr!r} is not an IP network") from None
 
 
 _check_abuse_settings()
@@ -343,7 +356,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", "https:"],  # https: the avatars of accounts, wherever they are hosted
+        # https: the avatars of accounts, wherever they are hosted; blob: the login code, which the
+        # hosted page fetches as data (to read a refusal's JSON) and shows from a blob: URL.
+        "img-src": [SELF, "data:", "https:", "blob:"],
         "connect-src": [SELF],
         "font-src": [SELF],
         "object-src": [NONE],

@@ -634,6 +634,18 @@ class Scenario:
         if not any(e.get("outcome") == "created" for e in events):
             raise Fail(f"no successful login event recorded: {[e.get('outcome') for e in events]}")
 
+    def check_operations(self) -> None:
+        """/healthz, /readyz and /metrics of the container: the login above is counted across its workers."""
+        expect(requests.get(f"{self.web}/healthz", timeout=HTTP_TIMEOUT), 200, "healthz")
+        ready = expect(requests.get(f"{self.web}/readyz", timeout=HTTP_TIMEOUT), 200, "readyz")
+        if ready.get("checks") != {"database": "ok", "migrations": "ok", "redis": "ok"}:
+            raise Fail(f"readyz: {ready}")
+        metrics = requests.get(f"{self.web}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}, timeout=HTTP_TIMEOUT)
+        counted = [line for line in metrics.text.splitlines() if line.startswith("scanlogin_logins_total{")
+                   and 'outcome="created"' in line and f'pool="{self.POOL}"' in line and line.endswith(" 1.0")]
+        if metrics.status_code != 200 or len(counted) != 1:
+            raise Fail(f"/metrics does not count the login once (HTTP {metrics.status_code})")
+
     def check_static_and_catalogue(self) -> None:
         css = self.browser.get(f"{self.web}/static/admin/css/base.css", timeout=HTTP_TIMEOUT)
         if css.status_code != 200 or "text/css" not in css.headers.get("Content-Type", ""):
@@ -641,6 +653,9 @@ class Scenario:
         page = requests.get(f"{self.web}/console/login/", headers={"Accept-Language": "zh-hans"}, timeout=HTTP_TIMEOUT)
         if page.status_code != 200 or "控制台" not in page.text:
             raise Fail("the console login page is not in Chinese with Accept-Language: zh-hans (catalogue not compiled?)")
+
+
+METRICS_TOKEN = secrets.token_urlsafe(32)
 
 
 def expired_by_sweeper(database_url: str, key: str) -> bool:
@@ -712,7 +727,7 @@ def run_steps(timings: Timings, stack: contextlib.ExitStack, tmp: Path) -> int:
         write_env(project_dir, IMAGE=IMAGE, WEB_PORT=web_port, ALLOWED_HOSTS="127.0.0.1",
                   TEST_DATABASE_URL=database_url, TEST_REDIS_URL=redis_url,
                   SECRET_KEY=random_secret(), FIELD_ENCRYPTION_KEY=random_secret(),
-                  WECHAT_API_BASE=sim, QR_TICKET_TTL=TICKET_TTL, LOG_LEVEL="INFO")
+                  WECHAT_API_BASE=sim, QR_TICKET_TTL=TICKET_TTL, LOG_LEVEL="INFO", METRICS_TOKEN=METRICS_TOKEN)
         compose = Compose(compose_command(docker), f"scanlogin-imagetest-{os.getpid()}", project_dir, docker)
         stack.callback(compose.down)
         check_compose_config(compose, database_url)
@@ -742,6 +757,7 @@ def run_steps(timings: Timings, stack: contextlib.ExitStack, tmp: Path) -> int:
             redirect_to = scenario.scan_login()
             scenario.check_user_and_event()
             scenario.check_static_and_catalogue()
+            scenario.check_operations()
             say(f"logged in; the browser goes on to {redirect_to.split('?')[0]}?code=…")
         with timings.step("the image's default command serves"):
             check_image_command(compose, project_dir / ".env", database_url, redis_url)

@@ -12,10 +12,13 @@ import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 
-from .errors import WeChatUnavailable, error_for, scrub
+from scanlogin import metrics
+
+from .errors import WeChatUnavailable, WeChatUnreachable, error_for, scrub
 
 logger = logging.getLogger("scanlogin.wechat")
 
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")  # a drawn code's first bytes
 RETRY_BACKOFF = (0.2, 0.5)  # seconds before the 2nd and 3rd attempt of a call that is safe to repeat
 
 
@@ -60,14 +63,40 @@ def send(method: str, url: str, *, api: str, retry: bool, **kwargs) -> requests.
     for attempt in range(attempts):
         if attempt:
             time.sleep(RETRY_BACKOFF[attempt - 1])
+        started = time.perf_counter()
         try:
-            return _session.request(method, url, timeout=timeouts(), **kwargs)
+            response = _session.request(method, url, timeout=timeouts(), **kwargs)
         except requests.Timeout:
             failure = "timed out"
         except requests.RequestException as exc:
             failure = f"unreachable ({type(exc).__name__})"
+        else:
+            _observe(api, started, result_of(response))
+            return response
+        _observe(api, started, "unreachable")
         logger.warning("WeChat %s %s (attempt %d of %d)", api, failure, attempt + 1, attempts)
-    raise WeChatUnavailable(-1, f"WeChat {failure}", api) from None
+    raise WeChatUnreachable(-1, f"WeChat {failure}", api) from None
+
+
+def _observe(api: str, started: float, result: str) -> None:
+    metrics.WECHAT_SECONDS.labels(api).observe(time.perf_counter() - started)
+    metrics.WECHAT_REQUESTS.labels(api, result).inc()
+
+
+def result_of(response: requests.Response) -> str:
+    """The metrics result of one answer: "ok", WeChat's errcode, or "http_<status>" / "invalid" for
+    an answer that is not WeChat's (the callers raise the typed errors; this only names the outcome)."""
+    body = response.content
+    if response.status_code == 200 and body.startswith(IMAGE_MAGIC):
+        return "ok"  # a drawn code
+    try:
+        data = json.loads(body)
+        errcode = int((data.get("errcode") or 0) if isinstance(data, dict) else "x")
+    except (ValueError, TypeError):
+        return f"http_{response.status_code}" if response.status_code >= 400 else "invalid"
+    if errcode:
+        return str(errcode)
+    return "ok" if response.status_code < 500 else f"http_{response.status_code}"
 
 
 def parse_json(response: requests.Response, api: str) -> dict:

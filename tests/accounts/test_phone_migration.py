@@ -8,7 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from accounts.models import AccountAudit, AccountChange, EndUser
 
-BEFORE = ("accounts", "0004_account_audit_merged_into")
+BEFORE = ("accounts", "0005_account_audit_merged_into")
 
 
 def migrate(targets):

@@ -28,7 +28,7 @@ def unverify_duplicates(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
-    dependencies = [("accounts", "0004_account_audit_merged_into")]
+    dependencies = [("accounts", "0005_account_audit_merged_into")]
 
     operations = [
         migrations.RunPython(unverify_duplicates, migrations.RunPython.noop),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_login_event_region'),
+        ('accounts', '0004_login_event_dashboard_index'),
         ('tenants', '0002_web_origins_custom_domain'),
     ]
 
