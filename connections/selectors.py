@@ -1,9 +1,11 @@
 """Pool-scoped reads of connections."""
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from scanlogin.errors import NotFound
 
 from .models import Connection, ConnectionApplication
+from .wechat.quota import quota_usage
 
 
 def connection_get(*, pool, identifier: str) -> Connection:
@@ -48,3 +50,21 @@ def connection_switches(application) -> list[tuple]:
     enabled = set(application.connection_links.values_list("connection_id", flat=True))
     conns = Connection.objects.filter(pool_id=application.pool_id).order_by("display_name")
     return [(conn, conn.pk in enabled) for conn in conns]
+
+
+def wechat_quota_for_pool(*, pool) -> list[dict]:
+    """What each mini-program (AppID) the pool's connections call WeChat with has spent of its
+    budgets (WECHAT_QUOTA), read from the budget's own counters (connections/wechat/quota.py):
+    [{"app_id", "shared", "connections", "api", "limit", "used", "window", "reset_in"}].
+    The platform's default mini-program is `shared` by every pool that uses it: its figures are
+    the platform's, and a spent budget stops this pool's logins too."""
+    apps: dict[str, list[str]] = {}
+    for conn in Connection.objects.filter(pool=pool).order_by("identifier"):
+        apps.setdefault(conn.wechat_app_id, []).append(conn.identifier)
+    rows = []
+    for app_id, identifiers in apps.items():
+        for api in settings.WECHAT_QUOTA:
+            for window in quota_usage(app_id=app_id, api=api):
+                rows.append({"app_id": app_id, "shared": app_id == settings.WECHAT_DEFAULT_APP_ID,
+                             "connections": identifiers, "api": api, **window})
+    return rows

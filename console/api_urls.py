@@ -37,6 +37,8 @@ urlpatterns = with_and_without_slash([
     path("connections/<identifier:identifier>", connections.ConnectionDetailView.as_view(), name="api-connection"),
     path("connections/<identifier:identifier>/applications", connections.ConnectionApplicationsView.as_view(),
          name="api-connection-applications"),
+    path("connections/<identifier:identifier>/check-credentials", connections.ConnectionCheckCredentialsView.as_view(),
+         name="api-connection-check-credentials"),
     path("applications", applications.ApplicationListView.as_view(), name="api-applications"),
     path("applications/<client_id:client_id>", applications.ApplicationDetailView.as_view(), name="api-application"),
     path("applications/<client_id:client_id>/rotate-secret", applications.ApplicationRotateSecretView.as_view(),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.selectors import pools_for_staff
 
+from .insights import period_from, pool_dashboard
 from .scoping import current_pool, current_role, switch_pool
 
 
@@ -26,6 +27,15 @@ class ConsoleSite(admin.AdminSite):
                 console_role=current_role(request),
             )
         return context
+
+    def index(self, request, extra_context=None):
+        """The landing page: the current pool's dashboard (?days=7|30), then the console's sections."""
+        pool = current_pool(request)
+        extra = dict(extra_context or {})
+        if pool is not None and current_role(request):
+            extra["insights"] = pool_dashboard(pool=pool, days=period_from(request.GET.get("days")))
+            extra["periods"] = [7, 30]
+        return super().index(request, extra)
 
     def get_urls(self):
         return [path("switch-pool/", self.admin_view(self.switch_pool_view), name="switch_pool")] + super().get_urls()

@@ -28,7 +28,7 @@ from .tickets import (
     ticket_get_for_browser,
     with_expires_in,
 )
-from .trylogin import try_allowed
+from .trylogin import try_allowed, try_login_detail
 
 EXCHANGE_RELATED = ("user", "identity", "pool", "application", "connection")  # all the exchange reads, in one query
 
@@ -150,7 +150,8 @@ def ticket_qrcode(request, pool, ticket):
     try:
         png = ticket_code_png(t)
     except WeChatError as exc:
-        return wechat_error_response(exc)
+        # Try login exists to test a configuration: its staff are told what WeChat said and what to fix.
+        return wechat_error_response(exc, detail=try_login_detail(t, exc) if t.try_mode else None)
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "private, max-age=300"
     return response

@@ -32,15 +32,16 @@ WECHAT_ERRORS = [  # (class, HTTP status, stable code, message); the first match
 ]
 
 
-def wechat_error_response(exc: WeChatError) -> JsonResponse:
-    """A WeChat failure as the contract's error (never the raw errmsg: it may echo a code or token)."""
-    for cls, status, code, message in WECHAT_ERRORS:
-        if isinstance(exc, cls):
-            response = error(code, status, message)
-            if getattr(exc, "retry_after", None):
-                response["Retry-After"] = str(exc.retry_after)
-            return response
-    return error("wechat_unavailable", 502, WECHAT_ERRORS[-1][3])
+def wechat_error_response(exc: WeChatError, *, detail: dict | None = None) -> JsonResponse:
+    """A WeChat failure as the contract's error (never the raw errmsg: it may echo a code or token).
+    `detail` (Try login only: console staff) is added as `"detail"`."""
+    status, code, message = next(((s, c, m) for cls, s, c, m in WECHAT_ERRORS if isinstance(exc, cls)), WECHAT_ERRORS[-1][1:])
+    response = error(code, status, message)
+    if detail is not None:
+        response = JsonResponse({"error": code, "message": str(message), "detail": detail}, status=status)
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _run(request, fields, action):

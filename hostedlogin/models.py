@@ -126,3 +126,57 @@ class TryLoginGrant(models.Model):
 
     def __str__(self):
         return f"try-login grant for {self.application_id} ({'used' if self.used_at else 'unused'})"
+
+
+FUNNEL_STAGES = (TicketStatus.PENDING, TicketStatus.SCANNED, TicketStatus.CONFIRMED, TicketStatus.CONSUMED)
+STAGE_SHARDS = 8
+
+
+class TicketStageDay(models.Model):
+    """How many of a pool's tickets reached each funnel stage on a day (created = pending).
+
+    Tickets themselves are purged after QR_TICKET_RETENTION (7 days), and login events are
+    written only for outcomes (a code nobody scanned leaves none), so a 30-day funnel needs its
+    own record: these counters, incremented in the transaction of the transition itself
+    (hostedlogin/tickets.py), so a count never exists without its transition and vice versa.
+    Each increment lands on one of STAGE_SHARDS rows picked at random, so concurrent logins of
+    one pool do not queue on a single row lock; readers sum the shards. `day` is the date in
+    the server's time zone (TIME_ZONE) when the ticket reached the stage.
+    """
+
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="+", db_index=False)  # the unique key leads with it
+    day = models.DateField()
+    stage = models.CharField(max_length=16, choices=TicketStatus.choices)
+    shard = models.PositiveSmallIntegerField(default=0)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pool", "day", "stage", "shard"], name="ticketstageday_unique")]
+
+    def __str__(self):
+        return f"{self.day} {self.stage}: {self.count}"
+
+
+class WeChatFailureDay(models.Model):
+    """How many WeChat calls of a pool's logins failed on a day, per connection, call and errcode.
+
+    Written where the scan flow sees a failure (`ticket_wechat_failure`), next to the login event
+    of that failure, which names neither the call nor (for a spent budget) an errcode. errcode 0
+    stands for ScanLogin's own spent budget (WECHAT_QUOTA, 503 wechat_quota_exhausted); -1 for
+    WeChat busy, unreachable or answering garbage. `connection` is the connection's identifier
+    (it never changes), so the history outlives the connection.
+    """
+
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="+", db_index=False)  # the unique key leads with it
+    day = models.DateField()
+    connection = models.CharField(max_length=31)
+    api = models.CharField(max_length=32)
+    errcode = models.IntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pool", "day", "connection", "api", "errcode"],
+                                               name="wechatfailureday_unique")]
+
+    def __str__(self):
+        return f"{self.day} {self.api} {self.errcode}: {self.count}"

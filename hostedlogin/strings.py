@@ -23,6 +23,15 @@ def page_strings() -> dict:
         },
         "expires_in": _("Code expires in %s"),
         "qr_failed": _("The QR code could not be loaded."),
+        # End users: a refused drawing in plain words, without WeChat's codes (other refusals use the answer's message).
+        "errors": {
+            "wechat_misconfigured": _("Logging in with WeChat is not available on this site right now. Please try again later or contact the site."),
+            "wechat_unavailable": _("WeChat could not be reached. Please try again in a moment."),
+        },
+        # Try login (console staff): the cause and the code of a refused drawing.
+        "try_failed": _("WeChat could not draw the login code"),
+        "try_code": _("Code: %(error)s · WeChat %(api)s call · errcode %(errcode)s"),
+        "try_no_errcode": _("none (no answer)"),
         "bind_title": _("One more step"),
         "bind_text": _("Link this WeChat to your account…"),
     }

@@ -18,6 +18,7 @@ from accounts.services import login_event_record, login_events_record_many
 from scanlogin.errors import ServiceError
 
 from . import notify
+from .counters import stage_reached, wechat_failure_seen
 from .models import FINISHED_STATUSES, LIVE_STATUSES, LoginTicket, TicketStatus, TicketTransition
 
 
@@ -34,12 +35,15 @@ def ticket_create(*, pool, application, connection, browser_hash: str, ip: str |
                   widget_request: dict | None = None) -> LoginTicket:
     """A fresh pending ticket bound to one browser (or one embedded widget), living QR_TICKET_TTL seconds."""
     now = timezone.now()
-    return LoginTicket.objects.create(
-        pool=pool, application=application, connection=connection, browser_hash=browser_hash,
-        ip=ip, user_agent=(user_agent or "")[:300], try_mode=try_mode, next_url=next_url, state=state,
-        widget_request=widget_request,
-        created_at=now, updated_at=now, expires_at=now + timedelta(seconds=ttl()),
-    )
+    with transaction.atomic():
+        ticket = LoginTicket.objects.create(
+            pool=pool, application=application, connection=connection, browser_hash=browser_hash,
+            ip=ip, user_agent=(user_agent or "")[:300], try_mode=try_mode, next_url=next_url, state=state,
+            widget_request=widget_request,
+            created_at=now, updated_at=now, expires_at=now + timedelta(seconds=ttl()),
+        )
+        stage_reached(pool_id=ticket.pool_id, stage=TicketStatus.PENDING, now=now)
+    return ticket
 
 
 def ticket_get_for_browser(*, pool_slug: str, key: str, browser_hash: str, related: tuple = ()) -> LoginTicket | None:
@@ -111,6 +115,7 @@ def transition(ticket: LoginTicket, *, old: str, new: str, actor: str, reason: s
         if not updated:
             return False
         TicketTransition.objects.create(ticket_id=ticket.pk, old=old, new=new, reason=reason, actor=actor, at=now)
+        stage_reached(pool_id=ticket.pool_id, stage=new, now=now)
         for name, value in {"status": new, "reason": reason, "updated_at": now, **fields}.items():
             setattr(ticket, name, value)
         _after_commit_publish([public_state(ticket, now)])
@@ -133,7 +138,10 @@ def ticket_event(ticket: LoginTicket, outcome: str, *, user=None, reason: str = 
 def ticket_wechat_failure(ticket: LoginTicket, exc: Exception) -> None:
     """A WeChat failure is a login outcome too: its login event (a spent budget names itself and the call)."""
     reason = getattr(exc, "event_reason", "") or f"{type(exc).__name__}:{getattr(exc, 'errcode', '')}"
-    ticket_event(ticket, LoginOutcome.FAILED, reason=reason[:64])
+    with transaction.atomic():
+        ticket_event(ticket, LoginOutcome.FAILED, reason=reason[:64])
+        wechat_failure_seen(pool_id=ticket.pool_id, connection=ticket.connection.identifier,
+                            api=getattr(exc, "api", ""), errcode=getattr(exc, "errcode", -1))
 
 
 def expire_if_overdue(ticket: LoginTicket, *, actor: str = "reader") -> bool:

@@ -13,8 +13,10 @@ import time
 from datetime import timedelta
 
 from django.core import signing
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from connections.wechat.hints import errcode_of, wechat_hint
 from scanlogin.hashing import sha256_hex
 from tenants.models import Role
 from tenants.selectors import role_for_staff
@@ -85,3 +87,16 @@ def try_grants_purge(*, retention_seconds: int = 24 * 3600) -> int:
     """Delete grants that expired more than `retention_seconds` ago."""
     cutoff = timezone.now() - timedelta(seconds=retention_seconds)
     return TryLoginGrant.objects.filter(expires_at__lt=cutoff).delete()[0]
+
+
+def try_login_detail(ticket, exc) -> dict:
+    """What a Try login shows of a WeChat failure (staff only: the ticket is in try mode):
+    {"api", "errcode" (None when WeChat gave none), "hint" (what it means and what to fix),
+    "connection_url" (the connection's page in the console, where it is fixed)}."""
+    detail = {"api": exc.api, "errcode": errcode_of(exc),
+              "hint": wechat_hint(exc, private=ticket.connection.private_deployment)}
+    try:
+        detail["connection_url"] = reverse("console:connections_connection_change", args=[ticket.connection_id])
+    except NoReverseMatch:  # a deployment without the console
+        pass
+    return detail

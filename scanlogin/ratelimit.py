@@ -165,6 +165,25 @@ def spend(rate, scope: str, key) -> int | None:
     return counters.run(hit)
 
 
+def usage(rate, scope: str, key) -> list[dict]:
+    """What `key` has spent of each window of `rate`, read from the same counters `spend` counts
+    (nothing is counted): [{"limit", "used", "window" (seconds), "reset_in" (seconds)}]."""
+    items = parse_rate(rate) if isinstance(rate, str) or rate is None else rate
+    if not items:
+        return []
+    ids = _identifiers(scope, key)
+
+    def read(limiter):
+        rows = []
+        for item in items:
+            stats = limiter.get_window_stats(item, *ids)
+            rows.append({"limit": item.amount, "used": item.amount - stats.remaining, "window": item.get_expiry(),
+                         "reset_in": max(0, math.ceil(stats.reset_time - time.time()))})
+        return rows
+
+    return counters.run(read)
+
+
 def rate_check(name: str, key, *, message=None) -> None:
     """Count one request of `key` (an IP, a browser, a pool…) against RATE_LIMITS[name].
 

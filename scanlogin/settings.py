@@ -274,6 +274,7 @@ RATE_LIMIT_DEFAULTS = {
     "bind_failures_per_account": "10/15 minutes",    # wrong passwords for one login name, across tickets → locked
     "bind_failures_per_ip": "50/15 minutes",         # wrong passwords from one IP → locked
     "oidc_token_per_client": "1200/minute",          # POST /u/<pool>/oidc/token, per client_id
+    "credential_check_per_connection": "5/minute;30/hour",  # "Check credentials" (console, API, a save), per connection
 }
 RATE_LIMITS = {name: env.str(f"RATE_LIMIT_{name.upper()}", default=rate) for name, rate in RATE_LIMIT_DEFAULTS.items()}
 RATE_LIMIT_MEMORY_MAX_KEYS = env.int("RATE_LIMIT_MEMORY_MAX_KEYS", default=100_000)  # per process while Redis is down
@@ -355,7 +356,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", "https:"],  # https: the avatars of accounts, wherever they are hosted
+        # https: the avatars of accounts, wherever they are hosted; blob: the login code, which the
+        # hosted page fetches as data (to read a refusal's JSON) and shows from a blob: URL.
+        "img-src": [SELF, "data:", "https:", "blob:"],
         "connect-src": [SELF],
         "font-src": [SELF],
         "object-src": [NONE],

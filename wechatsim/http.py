@@ -13,13 +13,14 @@ class Request:
     query: dict
     body: bytes
     headers: dict = field(default_factory=dict)
+    client_ip: str = ""   # the caller's address as the socket saw it (WeChat's IP whitelist checks it)
 
     @classmethod
-    def parse(cls, method: str, target: str, body: bytes, headers) -> "Request":
+    def parse(cls, method: str, target: str, body: bytes, headers, client_ip: str = "") -> "Request":
         parts = urlsplit(target)
         query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         return cls(method=method, path=parts.path.rstrip("/") or "/", query=query, body=body,
-                   headers={k.lower(): v for k, v in headers.items()})
+                   headers={k.lower(): v for k, v in headers.items()}, client_ip=client_ip)
 
     def json(self):
         """The JSON body, or None when the body is not a JSON object."""

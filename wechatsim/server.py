@@ -66,7 +66,7 @@ class SimHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             return self._send(Response.error("bad_length", "missing, invalid or too large Content-Length", 413))
         body = self.rfile.read(length) if length else b""
-        req = Request.parse(self.command, self.path, body, self.headers)
+        req = Request.parse(self.command, self.path, body, self.headers, client_ip=self.client_address[0])
         try:
             response = self._route(req)
         except Exception:  # a simulator bug must answer, not hang the caller

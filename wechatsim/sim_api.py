@@ -10,8 +10,10 @@ def post_apps(state: SimState, req: Request) -> Response:
     body = json_object(req)
     app = state.register_app(body.get("appid", ""), body.get("secret", ""), token_ttl=_int(body, "token_ttl"),
                              pages=body.get("pages"), default=bool(body.get("default")),
-                             unionid=body.get("unionid", True) is not False)
-    return Response.json({"appid": app.appid, "token_ttl": app.token_ttl, "pages": list(app.pages)}, 201)
+                             unionid=body.get("unionid", True) is not False,
+                             ip_whitelist=body.get("ip_whitelist"), secret_frozen=body.get("secret_frozen") is True)
+    return Response.json({"appid": app.appid, "token_ttl": app.token_ttl, "pages": list(app.pages),
+                          "ip_whitelist": list(app.ip_whitelist), "secret_frozen": app.secret_frozen}, 201)
 
 
 def get_apps(state: SimState, req: Request) -> Response:

@@ -39,6 +39,8 @@ class App:
     token_ttl: int = TOKEN_TTL
     pages: tuple = DEFAULT_PAGES
     unionid: bool = True     # bound to an Open Platform account: jscode2session answers a unionid
+    ip_whitelist: tuple = ()  # when set, only these caller IPs may use the AppSecret (else 40164)
+    secret_frozen: bool = False  # the AppSecret is frozen in the admin console (40243)
 
 
 @dataclass
@@ -114,16 +116,23 @@ class SimState:
     # -- apps and users --------------------------------------------------------------------
 
     def register_app(self, appid: str, secret: str, *, token_ttl: int | None = None, pages=None,
-                     default: bool = False, unionid: bool = True) -> App:
+                     default: bool = False, unionid: bool = True, ip_whitelist=None,
+                     secret_frozen: bool = False) -> App:
+        """Register (or replace) a mini-program. `ip_whitelist`: the IPs allowed to call with its
+        secret (empty: any); `secret_frozen`: the secret is frozen, as WeChat's admin console can do."""
         if not appid or not secret:
             raise SimInputError("appid and secret are required")
+        if ip_whitelist is not None and (not isinstance(ip_whitelist, (list, tuple))
+                                         or not all(isinstance(ip, str) for ip in ip_whitelist)):
+            raise SimInputError("ip_whitelist must be a list of IP addresses")
         if pages is not None and (not isinstance(pages, (list, tuple)) or not all(isinstance(p, str) for p in pages)):
             raise SimInputError("pages must be a list of page paths")
         if token_ttl is not None and int(token_ttl) < 1:
             raise SimInputError("token_ttl must be at least 1 second")
         with self.lock:
             app = App(appid=appid, secret=secret, token_ttl=int(token_ttl or TOKEN_TTL),
-                      pages=tuple(pages) if pages else DEFAULT_PAGES, unionid=unionid)
+                      pages=tuple(pages) if pages else DEFAULT_PAGES, unionid=unionid,
+                      ip_whitelist=tuple(ip_whitelist or ()), secret_frozen=bool(secret_frozen))
             self.apps[appid] = app
             if default or not self.default_appid:
                 self.default_appid = appid
@@ -199,13 +208,19 @@ class SimState:
 
     # -- tokens ----------------------------------------------------------------------------
 
-    def check_app(self, appid: str, secret: str) -> App:
+    def check_app(self, appid: str, secret: str, client_ip: str = "") -> App:
+        """The app these credentials name, checked as WeChat does: 40013 unknown AppID, 40125 wrong
+        secret, 40243 frozen secret, 40164 caller IP not in the app's whitelist (WeChat names the IP)."""
         with self.lock:
             app = self.apps.get(appid or "")
             if app is None:
                 raise SimError(40013, "invalid appid")
             if not secrets.compare_digest(app.secret.encode(), (secret or "").encode()):
                 raise SimError(40125, "invalid appsecret")
+            if app.secret_frozen:
+                raise SimError(40243, "AppSecret has been frozen, please unfreeze it in the admin console")
+            if app.ip_whitelist and client_ip not in app.ip_whitelist:
+                raise SimError(40164, f"invalid ip {client_ip} ipv6 ::ffff:{client_ip}, not in whitelist")
             return app
 
     def issue_token(self, app: App, kind: str) -> tuple[str, int]:

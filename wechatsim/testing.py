@@ -55,5 +55,10 @@ def sim_token_fetches(sim, appid: str, endpoint: str = "token") -> int:
     return sim_stats(sim).get(key, {}).get(appid, 0)
 
 
+def sim_token_calls(sim, appid: str) -> int:
+    """Calls of `appid` to cgi-bin/token and cgi-bin/stable_token, answered or refused."""
+    return sim_stats(sim).get("calls:token", {}).get(appid, 0)
+
+
 def sim_clock(sim, offset: float) -> None:
     sim_post(sim, "/sim/clock", {"offset": offset})

@@ -35,7 +35,7 @@ def wechat_error(exc: SimError) -> Response:
 def token(state: SimState, req: Request) -> Response:
     if req.query.get("grant_type") != "client_credential":
         raise SimError(40002, "invalid grant_type")
-    app = state.check_app(req.query.get("appid", ""), req.query.get("secret", ""))
+    app = state.check_app(req.query.get("appid", ""), req.query.get("secret", ""), req.client_ip)
     access_token, expires_in = state.issue_token(app, "token")
     return Response.json({"access_token": access_token, "expires_in": expires_in})
 
@@ -46,7 +46,7 @@ def stable_token(state: SimState, req: Request) -> Response:
         raise SimError(47001, "data format error")
     if body.get("grant_type") != "client_credential":
         raise SimError(40002, "invalid grant_type")
-    app = state.check_app(body.get("appid", ""), body.get("secret", ""))
+    app = state.check_app(body.get("appid", ""), body.get("secret", ""), req.client_ip)
     access_token, expires_in = state.stable_token(app, bool(body.get("force_refresh")))
     return Response.json({"access_token": access_token, "expires_in": expires_in})
 
@@ -55,7 +55,7 @@ def jscode2session(state: SimState, req: Request) -> Response:
     q = req.query
     if q.get("grant_type") != "authorization_code":
         raise SimError(40002, "invalid grant_type")
-    app = state.check_app(q.get("appid", ""), q.get("secret", ""))
+    app = state.check_app(q.get("appid", ""), q.get("secret", ""), req.client_ip)
     if not q.get("js_code"):
         raise SimError(41008, "missing code")
     if not state.session_rate_ok(app.appid + ":" + state.code_owner(q["js_code"])):
@@ -148,7 +148,7 @@ def handle(state: SimState, req: Request) -> Response | None:
     if route is None:
         return None
     api, view = route
-    state.count("calls:" + api, req.query.get("appid") or "*")
+    state.count("calls:" + api, req.query.get("appid") or (req.json() or {}).get("appid") or "*")
     fault = state.take_fault(api)
     faulted = apply_fault(fault)
     if faulted is not None:

@@ -71,6 +71,25 @@ class WeChatClient:
         """Drop the cached token of this AppID and secret (and its lock and shared failure)."""
         self._tokens.cache.delete_many(token_cache_keys(self._tokens.key))
 
+    def check_credentials(self) -> None:
+        """Ask WeChat now whether it accepts this AppID and secret from this server; raises its WeChatError.
+
+        A configuration check, not a refresh: it asks `stable_token` without force, for which WeChat
+        checks the AppID, the secret, its freeze and the IP whitelist like any token fetch but hands
+        out the current stable token rather than a new one, so no token anybody holds (this one's or
+        another system's of the same mini-program) is invalidated. It spends the "token" budget. A
+        failure goes to the caller only: it is never shared through the cache, so a wrong secret
+        being checked neither fails nor delays logins waiting for this AppID's token. A success is
+        stored like any fetched stable token.
+        """
+        stable = self if self.token_endpoint == "stable_token" else WeChatClient(
+            self.app_id, self._secret, base_url=self.base_url, cache=self._tokens.cache, token_endpoint="stable_token")
+        body = {"grant_type": "client_credential", "appid": self.app_id, "secret": self._secret, "force_refresh": False}
+        # One attempt: whoever asked is waiting for the verdict, and may simply ask again.
+        response = self._send("POST", "/cgi-bin/stable_token", api="token", retry=False, json=body)
+        token, expires_in = self._token_answer(transport.parse_json(response, "token"))
+        stable._tokens.store(token, expires_in)
+
     def _send(self, method: str, path: str, *, api: str, retry: bool, **kwargs):
         """One WeChat call, spent from this AppID's budget first (WECHAT_QUOTA; refused without calling WeChat)."""
         quota_spend(app_id=self.app_id, api=api)

@@ -53,6 +53,10 @@ class WeChatUnavailable(WeChatError):
     """WeChat is busy (-1), unreachable, timed out, or answered something that is not WeChat's JSON."""
 
 
+class WeChatUnreachable(WeChatUnavailable):
+    """No answer at all: the connection failed or timed out (WeChat gave no errcode)."""
+
+
 class WeChatQuotaExhausted(WeChatError):
     """ScanLogin's own budget for this AppID and call is spent (WECHAT_QUOTA): WeChat was not called.
 

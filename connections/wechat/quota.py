@@ -12,7 +12,7 @@ them (metrics, alerts). The scan flow also writes a login event for it.
 from django.conf import settings
 from django.dispatch import Signal
 
-from scanlogin.ratelimit import spend
+from scanlogin.ratelimit import spend, usage
 
 from .errors import WeChatQuotaExhausted
 
@@ -21,7 +21,17 @@ quota_refused = Signal()  # sent with app_id, api, retry_after each time a call 
 
 def quota_spend(*, app_id: str, api: str) -> None:
     """Count one `api` call of `app_id`; raise WeChatQuotaExhausted when its budget is spent."""
-    wait = spend(getattr(settings, "WECHAT_QUOTA", {}).get(api) or "", "wechat-quota", f"{api}:{app_id}")
+    wait = spend(quota_rate(api), "wechat-quota", f"{api}:{app_id}")
     if wait is not None:
         quota_refused.send(sender=WeChatQuotaExhausted, app_id=app_id, api=api, retry_after=wait)
         raise WeChatQuotaExhausted(api=api, retry_after=wait)
+
+
+def quota_rate(api: str) -> str:
+    return getattr(settings, "WECHAT_QUOTA", {}).get(api) or ""
+
+
+def quota_usage(*, app_id: str, api: str) -> list[dict]:
+    """How much of `api`'s budget `app_id` has spent in each current window (read, never counted):
+    [{"limit", "used", "window", "reset_in"}], empty when the call has no budget."""
+    return usage(quota_rate(api), "wechat-quota", f"{api}:{app_id}")

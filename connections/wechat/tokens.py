@@ -94,10 +94,14 @@ class TokenStore:
         except WeChatError as exc:
             self.cache.set(self.failure_key, {"errcode": exc.errcode, "errmsg": exc.errmsg}, timeout=FAILURE_TTL)
             raise
-        self.cache.delete(self.failure_key)
-        self.cache.set(self.key, token, timeout=max(1, expires_in - refresh_margin(expires_in)))
+        self.store(token, expires_in)
         logger.info("WeChat access token refreshed (valid %ss)", expires_in)
         return token
+
+    def store(self, token: str, expires_in: int) -> None:
+        """Keep a token WeChat just handed out, until a safety margin before it runs out."""
+        self.cache.delete(self.failure_key)
+        self.cache.set(self.key, token, timeout=max(1, expires_in - refresh_margin(expires_in)))
 
     def _raise_shared_failure(self) -> None:
         """Waiting callers raise the error the fetcher just got instead of fetching again."""

@@ -14,7 +14,7 @@ from requests.adapters import HTTPAdapter
 
 from scanlogin import metrics
 
-from .errors import WeChatUnavailable, error_for, scrub
+from .errors import WeChatUnavailable, WeChatUnreachable, error_for, scrub
 
 logger = logging.getLogger("scanlogin.wechat")
 
@@ -75,7 +75,7 @@ def send(method: str, url: str, *, api: str, retry: bool, **kwargs) -> requests.
             return response
         _observe(api, started, "unreachable")
         logger.warning("WeChat %s %s (attempt %d of %d)", api, failure, attempt + 1, attempts)
-    raise WeChatUnavailable(-1, f"WeChat {failure}", api) from None
+    raise WeChatUnreachable(-1, f"WeChat {failure}", api) from None
 
 
 def _observe(api: str, started: float, result: str) -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext  # (not an alias: makemessages find
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from connections.credentials import connection_check_after_save, connection_check_credentials, own_credentials
 from connections.forms import ConnectionForm
 from connections.models import Connection, ConnectionKind
 from connections.selectors import application_switches
@@ -19,6 +20,7 @@ from connections.wizard import WECHAT_MODES
 from console.scoping import PoolScopedAdmin, current_pool, is_pool_admin
 from console.site import console_site
 from oidc.selectors import callback_gaps_for_connection
+from scanlogin.errors import ServiceError
 from tenants.selectors import application_get
 
 SECRET_ROW = ("app_secret", "app_secret_status")
@@ -97,9 +99,31 @@ class ConnectionAdmin(PoolScopedAdmin):
         form.pool = current_pool(request)
         return form
 
+    def save_model(self, request, obj, form, change):
+        stored = Connection.objects.filter(pk=obj.pk).first() if change else None
+        before = own_credentials(stored) if stored is not None else None
+        super().save_model(request, obj, form, change)
+        request._sl_saved_credentials = (obj, before)
+
     @method_decorator(sensitive_post_parameters("app_secret"))
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        saved = getattr(request, "_sl_saved_credentials", None)
+        if saved is not None:
+            # After the save committed (WeChat is never called inside a transaction); it only warns.
+            check = connection_check_after_save(connection=saved[0], before=saved[1])
+            if check is not None:
+                self._credentials_message(request, check)
+        return response
+
+    def _credentials_message(self, request, check):
+        if check.ok:
+            messages.success(request, _t("WeChat accepts the AppID %(app_id)s and its AppSecret from this server.")
+                             % {"app_id": check.app_id})
+        elif check.ok is None:
+            messages.warning(request, check.reason)
+        else:
+            messages.warning(request, _t("WeChat refused the credentials: %(reason)s") % {"reason": check.reason})
 
     def add_view(self, request, form_url="", extra_context=None):
         # The product's path: sources -> WeChat -> login mode -> this form.
@@ -110,7 +134,9 @@ class ConnectionAdmin(PoolScopedAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
-        extra = {"app_switches": self._switches(obj), "callback_gaps": callback_gaps_for_connection(obj), **(extra_context or {})}
+        extra = {"app_switches": self._switches(obj), "callback_gaps": callback_gaps_for_connection(obj),
+                 "check_credentials_url": reverse("console:connections_connection_check_credentials", args=[obj.pk]),
+                 **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra)
 
     def _switches(self, conn):
@@ -137,6 +163,8 @@ class ConnectionAdmin(PoolScopedAdmin):
             path("create/wechat/", view(self.wizard_wechat_view), name="connections_connection_create_wechat"),
             path("<path:object_id>/applications/<str:client_id>/", view(self.toggle_view),
                  name="connections_connection_toggle"),
+            path("<path:object_id>/check-credentials/", view(self.check_credentials_view),
+                 name="connections_connection_check_credentials"),
         ] + super().get_urls()
 
     def _wizard_page(self, request, template, title, **context):
@@ -171,6 +199,19 @@ class ConnectionAdmin(PoolScopedAdmin):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return HttpResponseRedirect(self._back(request, conn))
+
+    def check_credentials_view(self, request, object_id):
+        """POST: ask WeChat whether it accepts the connection's AppID and AppSecret; the verdict as a message."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        conn = self.get_object(request, object_id)  # another pool's connection: 404
+        if not self.has_view_permission(request, conn):
+            raise PermissionDenied
+        try:
+            self._credentials_message(request, connection_check_credentials(connection=conn))
+        except ServiceError as exc:  # checked too often, or the token budget is spent
+            messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("console:connections_connection_change", args=[conn.pk]) + "#credentials")
 
     def _back(self, request, conn):
         target = request.POST.get("next", "")

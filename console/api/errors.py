@@ -15,6 +15,7 @@ from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from connections.models import IdentifierImmutable
+from scanlogin.errors import ServiceError
 
 # DRF exception class -> stable error code (DRF's own default codes are kept otherwise).
 CODES = {
@@ -73,14 +74,17 @@ def from_django_validation_error(exc: DjangoValidationError) -> exceptions.APIEx
 class ApiError(exceptions.APIException):
     """An error carrying its own status, stable code and optional field messages."""
 
-    def __init__(self, status_code: int, code: str, message, fields: dict | None = None):
+    def __init__(self, status_code: int, code: str, message, fields: dict | None = None, *, wait: int | None = None):
         super().__init__(detail=str(message), code=code)
         self.status_code, self.code, self.message, self.fields = status_code, code, str(message), fields
+        self.wait = wait  # DRF sends it as Retry-After
 
 
 def _normalise(exc):
     if isinstance(exc, Http404):
         return exceptions.NotFound(_("Not found."))
+    if isinstance(exc, ServiceError):  # a service's refusal: its own status and code (rate_limited, …)
+        return ApiError(exc.status, exc.code, exc.message, wait=exc.retry_after)
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied()
     if isinstance(exc, DjangoValidationError):

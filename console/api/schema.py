@@ -18,6 +18,7 @@ ERROR_DESCRIPTIONS = {
     413: "request_too_large: the body is over DATA_UPLOAD_MAX_MEMORY_SIZE",
     415: "unsupported_media_type: send JSON (or multipart where a file is accepted)",
     429: "throttled: too many requests for this token; see Retry-After",
+    503: "wechat_quota_exhausted: ScanLogin's budget of WeChat calls for this AppID is spent; see Retry-After",
 }
 
 
@@ -67,6 +68,7 @@ SUMMARIES = {
     "connections_update": "Update a connection (the identifier cannot change)",
     "connections_delete": "Delete a connection",
     "connections_applications_list": "Applications the connection is enabled for",
+    "connections_check_credentials": "Check the AppID and AppSecret with WeChat now",
     "applications_list": "List applications",
     "applications_create": "Create an application (its client_secret is shown only in this answer)",
     "applications_read": "Read an application",

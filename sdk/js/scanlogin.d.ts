@@ -11,6 +11,10 @@ export interface ScanLoginError extends Error {
   error: ScanLoginErrorCode;
   /** For a refused login (ticket `rejected`): the server's reason, e.g. "login_only". */
   reason?: string;
+  /** For a request ScanLogin refused: its HTTP status (e.g. 502 with error "wechat_misconfigured"). */
+  status?: number;
+  /** Only in the console's Try login: what WeChat said and what to fix. */
+  detail?: { api: string; errcode: number | null; hint: string; connection_url?: string };
   state?: string;
 }
 

@@ -315,11 +315,18 @@
       });
     }
 
-    function fail(mine, error, message) {
+    function fail(mine, error, message, extra) {
       if (mine !== generation) { return; }
       if (cur) { cur.status = "error"; }
       showState(view, T, "error", { text: error === "bind_required" ? T.bind : (message || T.error) });
-      call(opts.onError, ScanLoginError(error, message || error));
+      call(opts.onError, ScanLoginError(error, message || error, extra));
+    }
+
+    // A refusal's HTTP status (and Try login's detail, should the server send one) for onError.
+    function refusal(res) {
+      var extra = { status: res.status };
+      if (res.data && res.data.detail) { extra.detail = res.data.detail; }
+      return ScanLoginError(res.data.error || "http_" + res.status, res.data.message, extra);
     }
 
     function setImage(blob) {
@@ -342,19 +349,25 @@
         });
       }).then(readJson).then(function (res) {
         if (mine !== generation) { return; }
-        if (!res.ok) { return fail(mine, res.data.error || "ticket_error", res.data.message); }
+        if (!res.ok) { return fail(mine, res.data.error || "ticket_error", res.data.message, { status: res.status }); }
         cur.ticket = res.data.ticket;
         cur.url = "/api/qr-tickets/" + encodeURIComponent(res.data.ticket);
         cur.deadline = Date.now() + (res.data.expires_in || 0) * 1000;
         return loadImage(mine, res.data).then(function () { poll(mine); });
-      }).catch(function (e) { fail(mine, (e && e.error) || "network_error", e && e.error ? e.message : "ScanLogin could not be reached."); });
+      }).catch(function (e) {
+        if (!(e && e.error)) { return fail(mine, "network_error", "ScanLogin could not be reached."); }
+        var extra = e.status ? { status: e.status } : undefined;
+        if (extra && e.detail) { extra.detail = e.detail; }
+        fail(mine, e.error, e.message, extra);
+      });
     }
 
     function loadImage(mine, created) {
       // The image needs the binding header too, so it is fetched and shown from a blob: URL.
       var url = created.qrcode_url ? new URL(created.qrcode_url, ends.base + "/").href : cur.url + "/qrcode.png";
       return api("GET", url).then(function (r) {
-        if (!r.ok) { return readJson(r).then(function (res) { throw ScanLoginError(res.data.error || "qrcode_error", res.data.message); }); }
+        // A refused drawing answers JSON ({error: "wechat_misconfigured", …}): its code reaches onError.
+        if (!r.ok) { return readJson(r).then(function (res) { throw refusal(res); }); }
         return r.blob();
       }).then(function (blob) {
         if (mine !== generation) { return; }

@@ -2,7 +2,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-ERROR_STATUSES = {"400", "401", "403", "404", "409", "413", "415", "429"}
+ERROR_STATUSES = {"400", "401", "403", "404", "409", "413", "415", "429", "503"}
 
 
 @pytest.fixture
@@ -40,6 +40,7 @@ def test_schema_lists_every_resource(schema):
     paths = set(schema["paths"])
     assert {
         "/api/v1/connections", "/api/v1/connections/{identifier}", "/api/v1/connections/{identifier}/applications",
+        "/api/v1/connections/{identifier}/check-credentials",
         "/api/v1/applications", "/api/v1/applications/{client_id}", "/api/v1/applications/{client_id}/rotate-secret",
         "/api/v1/applications/{client_id}/connections", "/api/v1/applications/{client_id}/connections/{identifier}",
         "/api/v1/users", "/api/v1/users/{sub}", "/api/v1/users/{sub}/block", "/api/v1/users/{sub}/unblock",
@@ -47,6 +48,18 @@ def test_schema_lists_every_resource(schema):
     } == paths
     create = schema["paths"]["/api/v1/connections"]["post"]["requestBody"]["content"]
     assert {"application/json", "multipart/form-data"} <= set(create)
+
+
+def test_schema_documents_the_credential_check(schema):
+    check = schema["paths"]["/api/v1/connections/{identifier}/check-credentials"]["post"]
+    assert check["operationId"] == "connections_check_credentials" and "40164" in check["description"]
+    assert {"200", "404", "429", "503"} <= set(check["responses"])
+    answer = schema["components"]["schemas"]["CredentialCheck"]
+    assert {"ok", "app_id", "private_deployment", "errcode", "reason", "egress_ip"} == set(answer["properties"])
+    assert answer["properties"]["errcode"]["nullable"] is True
+    saved = schema["paths"]["/api/v1/connections"]["post"]["responses"]["201"]["content"]["application/json"]["schema"]
+    assert saved == {"$ref": "#/components/schemas/ConnectionSaved"}
+    assert "credentials" in schema["components"]["schemas"]["ConnectionSaved"]["properties"]
 
 
 @pytest.mark.browser

@@ -13,12 +13,12 @@ from hostedlogin.models import LoginTicket
 # endpoint: statements (a first login of a new WeChat user: signed up at confirm)
 PINNED = {
     "page": 3,       # pool, application, its enabled connections
-    "ticket": 4,     # pool, application, connection, INSERT ticket
+    "ticket": 5,     # pool, application, connection, INSERT ticket, funnel counter
     "code": 1,       # the ticket with its connection (the drawing is cached in Redis)
     "status": 1,     # the ticket (0 for a re-poll the subscription kept current: test_longpoll_http)
-    "scan": 5,       # ticket+app+pool+connection, still enabled?, known identity?, UPDATE, INSERT transition
-    "confirm": 9,    # ticket, lock, identity by openid, by unionid, INSERT user, INSERT identity, UPDATE, INSERT transition, INSERT event
-    "exchange": 6,   # ticket with everything it uses, UPDATE, INSERT transition, session: new key?, INSERT, UPDATE last login
+    "scan": 6,       # ticket+app+pool+connection, still enabled?, known identity?, UPDATE, INSERT transition, funnel counter
+    "confirm": 10,   # ticket, lock, identity by openid, by unionid, INSERT user, INSERT identity, UPDATE, INSERT transition, funnel counter, INSERT event
+    "exchange": 7,   # ticket with everything it uses, UPDATE, INSERT transition, funnel counter, session: new key?, INSERT, UPDATE last login
 }
 
 

@@ -189,3 +189,34 @@ def test_simulated_phone_numbers_split_into_country_code_and_number(phone, expec
     from wechatsim.wechat_api import split_phone
 
     assert split_phone(phone) == expected
+
+
+def stable_token(sim, appid, secret):
+    return requests.post(f"{sim.base_url}/cgi-bin/stable_token", timeout=10, json={
+        "grant_type": "client_credential", "appid": appid, "secret": secret}).json()
+
+
+def test_an_ip_whitelist_refuses_other_callers_naming_their_ip(wechat_sim):
+    wechat_sim.state.register_app("wx2222222222222222", "s" * 32, ip_whitelist=["203.0.113.9"])
+    for answer in (requests.get(token_url(wechat_sim, "wx2222222222222222", "s" * 32), timeout=10).json(),
+                   stable_token(wechat_sim, "wx2222222222222222", "s" * 32)):
+        assert answer["errcode"] == 40164
+        assert answer["errmsg"].startswith("invalid ip 127.0.0.1 ipv6 ::ffff:127.0.0.1, not in whitelist")
+    assert requests.get(token_url(wechat_sim, "wx2222222222222222", "wrong"), timeout=10).json()["errcode"] == 40125
+    requests.post(f"{wechat_sim.base_url}/sim/apps", timeout=10, json={
+        "appid": "wx2222222222222222", "secret": "s" * 32, "ip_whitelist": ["203.0.113.9", "127.0.0.1"]})
+    assert "access_token" in stable_token(wechat_sim, "wx2222222222222222", "s" * 32)
+
+
+def test_a_frozen_secret_is_40243_over_http(wechat_sim):
+    registered = requests.post(f"{wechat_sim.base_url}/sim/apps", timeout=10, json={
+        "appid": "wx3333333333333333", "secret": "f" * 32, "secret_frozen": True}).json()
+    assert registered["secret_frozen"] is True and registered["ip_whitelist"] == []
+    assert stable_token(wechat_sim, "wx3333333333333333", "f" * 32)["errcode"] == 40243
+    assert stable_token(wechat_sim, "wx3333333333333333", "g" * 32)["errcode"] == 40125  # a wrong secret says so first
+
+
+def test_sim_apps_validates_the_whitelist(wechat_sim):
+    answer = requests.post(f"{wechat_sim.base_url}/sim/apps", timeout=10, json={
+        "appid": "wx4444444444444444", "secret": "s" * 32, "ip_whitelist": "127.0.0.1"})
+    assert answer.status_code == 400 and answer.json()["error"] == "invalid_request"

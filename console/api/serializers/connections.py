@@ -100,3 +100,25 @@ class ConnectionPatchSerializer(ConnectionInputSerializer):
     identifier = serializers.CharField(required=False, max_length=31, help_text="May be sent only unchanged.")
     display_name = serializers.CharField(required=False, max_length=60)
     callback_url = serializers.CharField(required=False, max_length=500)
+
+
+class CredentialCheckSerializer(serializers.Serializer):
+    """The verdict of a credential check (also the `credentials` field of a save that changed them)."""
+
+    ok = serializers.BooleanField(
+        allow_null=True, help_text="true: WeChat accepts the AppID and AppSecret from this server; false: it refused "
+                                   "or could not be reached; null (only after a save): the check could not run now.")
+    app_id = serializers.CharField(help_text="The AppID checked (the platform's for a connection without private deployment).")
+    private_deployment = serializers.BooleanField()
+    errcode = serializers.IntegerField(
+        required=False, allow_null=True,
+        help_text="WeChat's errcode when ok is false: 40013 invalid AppID, 40125 wrong AppSecret, 40164 this server's "
+                  "IP is not whitelisted, 40243 AppSecret frozen; null when WeChat could not be reached.")
+    reason = serializers.CharField(required=False, help_text="What it means and what to fix, in the request's language.")
+    egress_ip = serializers.CharField(required=False, help_text="With 40164: the IP address WeChat saw calling (whitelist it).")
+
+
+class ConnectionSavedSerializer(ConnectionOutputSerializer):
+    credentials = CredentialCheckSerializer(
+        required=False, help_text="Present when the save gave the connection new credentials of its own: the credential "
+                                  "check's verdict. A warning only: the connection was saved either way.")

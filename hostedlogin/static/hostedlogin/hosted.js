@@ -9,6 +9,7 @@
   var current = null;   // {ticket, status, deadline, connection}
   var generation = 0;   // bumps when a new ticket replaces the old: stale loops stop
   var timer = null;
+  var codeUrl = null;   // the blob: URL of the code shown
 
   function csrf() {
     var m = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
@@ -30,6 +31,8 @@
       avatar.textContent = opts.avatar.avatar ? "" : (opts.avatar.nickname || "?").slice(0, 1);
       avatar.style.backgroundImage = opts.avatar.avatar ? "url(\"" + encodeURI(opts.avatar.avatar) + "\")" : "";
     }
+    var explain = $("try-explain");
+    if (explain) { explain.hidden = true; }
     var retry = $("retry");
     retry.hidden = !v.retry;
     retry.textContent = v.retry || "";
@@ -69,6 +72,7 @@
       b.setAttribute("aria-selected", b.dataset.connection === connection ? "true" : "false");
     });
     setView("loading");
+    qr.removeAttribute("src");  // never leave an earlier code (or an empty image's alt text) under a new state
     var body = { app_id: cfg.app_id, connection: connection };
     if (cfg.try_mode) { body["try"] = true; }
     if (cfg.next) { body.next = cfg.next; }
@@ -83,21 +87,53 @@
       if (mine !== generation) { return; }
       if (!res.ok) { return fail(res.d.message); }
       current = { ticket: res.d.ticket, connection: connection, status: "pending", url: cfg.tickets_url + "/" + encodeURIComponent(res.d.ticket) };
-      qr.onload = function () { if (mine === generation && current.status === "pending") { apply(res.d); } };
-      qr.onerror = function () { if (mine === generation) { explainImage(mine, res.d.qrcode_url); } };
-      qr.src = res.d.qrcode_url;
       current.deadline = Date.now() + res.d.expires_in * 1000;
-      poll(mine);
+      loadCode(mine, res.d);
     }).catch(function () { if (mine === generation) { fail(); } });
   }
 
-  // The image could not be shown: ask once more for the reason (a refused drawing answers JSON,
-  // e.g. wechat_quota_exhausted, and costs no WeChat call) and show it.
-  function explainImage(mine, url) {
-    fetch(url, { credentials: "same-origin", cache: "no-store" })
-      .then(function (r) { return r.ok ? null : r.json(); })
-      .then(function (d) { if (mine === generation) { fail((d && d.message) || T.qr_failed); } })
-      .catch(function () { if (mine === generation) { fail(T.qr_failed); } });
+  // The code is asked for as data: an image is shown from a blob: URL; a refused drawing answers
+  // JSON ({error, message}, and in Try login {detail: {api, errcode, hint}}), which the page reads
+  // and explains. The long-poll starts once the code is shown.
+  function loadCode(mine, created) {
+    fetch(created.qrcode_url, { credentials: "same-origin" }).then(function (r) {
+      var type = (r.headers.get("Content-Type") || "").split(";")[0].trim().toLowerCase();
+      if (r.ok && type.indexOf("image/") === 0) {
+        return r.blob().then(function (blob) { showCode(mine, created, blob); });
+      }
+      return r.json().then(function (d) { codeRefused(mine, d); }, function () { codeRefused(mine, null); });
+    }).catch(function () { if (mine === generation) { fail(T.qr_failed); } });
+  }
+
+  function showCode(mine, created, blob) {
+    if (mine !== generation) { return; }
+    if (codeUrl) { URL.revokeObjectURL(codeUrl); }
+    codeUrl = URL.createObjectURL(blob);
+    qr.onload = function () { if (mine === generation && current.status === "pending") { apply(created); } };
+    qr.onerror = function () { if (mine === generation) { fail(T.qr_failed); } };
+    qr.src = codeUrl;
+    poll(mine);
+  }
+
+  function codeRefused(mine, d) {
+    if (mine !== generation) { return; }
+    if (cfg.try_mode && d && d.detail) { return explainForStaff(d); }
+    // End users get a friendly sentence, never WeChat's codes.
+    fail((d && (T.errors[d.error] || d.message)) || T.qr_failed);
+  }
+
+  // Try login: what WeChat said, its code, and where to fix it.
+  function explainForStaff(d) {
+    var detail = d.detail;
+    fail(detail.hint || d.message);
+    $("status-text").textContent = T.try_failed;
+    var code = detail.errcode === null || detail.errcode === undefined ? T.try_no_errcode : String(detail.errcode);
+    $("try-code").textContent = T.try_code.replace("%(api)s", detail.api || "?").replace("%(errcode)s", code).replace("%(error)s", d.error || "");
+    var link = $("try-fix");
+    var target = typeof detail.connection_url === "string" && detail.connection_url.charAt(0) === "/" ? detail.connection_url : "";
+    link.hidden = !target;
+    if (target) { link.href = target; }
+    $("try-explain").hidden = false;
   }
 
   function poll(mine) {

@@ -192,6 +192,21 @@ test("server refusals at creation reach onError with the stable code", async () 
   p.close();
 });
 
+test("a refused drawing reaches onError with the stable code and the HTTP status", async () => {
+  const p = page();
+  p.server.codeAnswer = () => p.server.json(502, { error: "wechat_misconfigured", message: "This login method is misconfigured." });
+  const { handle, events } = mount(p);
+  await until(() => events.error.length === 1);
+  assert.equal(events.error[0].error, "wechat_misconfigured");
+  assert.equal(events.error[0].status, 502);
+  assert.equal(events.error[0].detail, undefined);  // WeChat's details are for the console's Try login only
+  assert.equal(state(p), "error");
+  assert.equal(p.el.querySelector(".scanlogin-status").textContent, "This login method is misconfigured.");
+  assert.equal(p.server.pollsOf("t1").length, 0);  // nothing to wait for without a code
+  handle.destroy();
+  p.close();
+});
+
 test("a connection that asks to bind an account cannot finish in the widget: bind_required", async () => {
   const p = page();
   p.server.exchangeAnswer = () => p.server.json(200, { status: "bind_required", redirect_to: "/u/acme/bind/t1" });

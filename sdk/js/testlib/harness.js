@@ -32,6 +32,7 @@ class FakeServer {
     this.tokenAnswer = null;
     this.exchangeAnswer = null;
     this.createAnswer = null;
+    this.codeAnswer = null;
   }
 
   get current() { return this.tickets[this.tickets.length - 1]; }
@@ -60,6 +61,7 @@ class FakeServer {
     if (m) {
       const t = this.tickets.find((x) => x.key === m[1]);
       if (!t || t.binding !== headers["x-scanlogin-binding"]) { return this.json(404, { error: "ticket_not_found", message: "No such login request." }); }
+      if (m[2] === "/qrcode.png" && this.codeAnswer) { return this.codeAnswer(req); }
       if (m[2] === "/qrcode.png") { return new Response(new Uint8Array([137, 80, 78, 71]), { headers: { "Content-Type": "image/png" } }); }
       if (m[2] === "/exchange") { return this.exchange(t); }
       return this.status(t, url);
