@@ -73,7 +73,7 @@ class ConnectionForm(forms.ModelForm):
         self.initial["app_secret"] = ""
         if self.instance.pk and "identifier" in self.fields:
             self.fields["identifier"].disabled = True
-            self.fields["identifier"].help_text = _("Cannot be changed after creation. 创建后不可修改。")
+            self.fields["identifier"].help_text = _("Cannot be changed after creation.")
 
     def clean_identifier(self):
         identifier = self.cleaned_data["identifier"]
@@ -81,7 +81,7 @@ class ConnectionForm(forms.ModelForm):
             return self.instance.identifier
         if self.instance.pool_id and Connection.objects.filter(pool_id=self.instance.pool_id, identifier=identifier).exists():
             raise forms.ValidationError(
-                _("This pool already has a connection with this identifier. 该用户池中已存在相同的唯一标识。"),
+                _("This pool already has a connection with this identifier."),
                 code="identifier_taken",
             )
         return identifier

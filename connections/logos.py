@@ -44,17 +44,17 @@ def _read_capped(upload) -> bytes:
 
 def _too_large(limit):
     return ValidationError(
-        _("The logo is larger than %(kb)d KB. Logo 不能超过 %(kb)d KB。") % {"kb": limit // 1024},
+        _("The logo is larger than %(kb)d KB.") % {"kb": limit // 1024},
         code="logo_too_large",
     )
 
 
 def _open_checked(data: bytes) -> Image.Image:
     invalid = ValidationError(
-        _("Upload a PNG, JPEG or WebP image. 请上传 PNG、JPEG 或 WebP 图片。"), code="logo_invalid"
+        _("Upload a PNG, JPEG or WebP image."), code="logo_invalid"
     )
     too_many = ValidationError(
-        _("The logo has too many pixels. Logo 像素过多。"), code="logo_too_many_pixels"
+        _("The logo has too many pixels."), code="logo_too_many_pixels"
     )
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -11,17 +11,17 @@ from tenants.models import Application, UserPool
 
 identifier_validator = RegexValidator(
     r"\A[a-z0-9-]{1,31}\Z",
-    _("Use 1–31 characters: lowercase letters a–z, digits and hyphens. 仅限 1–31 个小写字母、数字和连字符。"),
+    _("Use 1–31 characters: lowercase letters a–z, digits and hyphens."),
     code="invalid_identifier",
 )
 app_id_validator = RegexValidator(
     r"\Awx[0-9a-f]{16}\Z",
-    _("An AppID is “wx” followed by 16 hexadecimal characters. AppID 为 “wx” 加 16 位十六进制字符。"),
+    _("An AppID is “wx” followed by 16 hexadecimal characters."),
     code="invalid_app_id",
 )
 app_secret_validator = RegexValidator(
     r"\A[0-9A-Za-z]{32}\Z",
-    _("An AppSecret is 32 letters and digits. AppSecret 为 32 位字母和数字。"),
+    _("An AppSecret is 32 letters and digits."),
     code="invalid_app_secret",
 )
 
@@ -52,21 +52,20 @@ class Connection(models.Model):
         validators=[identifier_validator],
         help_text=_(
             "Lowercase letters, digits and hyphens, 1–31 characters; unique in this pool and cannot be "
-            "changed later. 唯一标识：1–31 个小写字母、数字或连字符，池内唯一，创建后不可修改。"
+            "changed later."
         ),
     )
     display_name = models.CharField(
         _("display name"),
         max_length=60,
-        help_text=_("Shown on the login button. 显示名称，将显示在登录按钮上。"),
+        help_text=_("Shown on the login button."),
     )
     callback_url = models.CharField(
         _("callback URL"),
         max_length=500,
         validators=[URLValidator(schemes=["http", "https"])],
         help_text=_(
-            "Absolute http(s) URL the browser goes to after a login no OpenID Connect request started. "
-            "回调地址：非 OIDC 发起的登录完成后浏览器跳转的绝对 http(s) 地址。"
+            "Absolute http(s) URL the browser goes to after a login no OpenID Connect request started."
         ),
     )
     logo = models.ImageField(
@@ -74,8 +73,7 @@ class Connection(models.Model):
         upload_to="connection-logos/",
         blank=True,
         help_text=_(
-            "PNG, JPEG or WebP, at most 1 MB; drawn in the centre of the QR code. "
-            "小程序 Logo：PNG、JPEG 或 WebP，不超过 1 MB，显示在二维码中央。"
+            "PNG, JPEG or WebP, at most 1 MB; drawn in the centre of the QR code."
         ),
     )
     private_deployment = models.BooleanField(
@@ -83,7 +81,7 @@ class Connection(models.Model):
         default=False,
         help_text=_(
             "Off: the platform's default mini-program. On: your own mini-program; AppID and AppSecret are "
-            "required. 私有化部署：关闭时使用平台默认小程序；开启后使用您自己的小程序，需填写 AppID 和 AppSecret。"
+            "required."
         ),
     )
     app_id = models.CharField(
@@ -91,29 +89,27 @@ class Connection(models.Model):
         max_length=18,
         blank=True,
         validators=[app_id_validator],
-        help_text=_("Your mini-program's AppID (wx + 16 hex characters). 小程序 AppID（wx + 16 位十六进制）。"),
+        help_text=_("Your mini-program's AppID (wx + 16 hex characters)."),
     )
     app_secret = EncryptedTextField(
         _("AppSecret"),
         blank=True,
         help_text=_(
-            "32 characters; stored encrypted and never shown again. Leave empty to keep the current one. "
-            "32 位；加密保存且不再显示，留空则保留当前值。"
+            "32 characters; stored encrypted and never shown again. Leave empty to keep the current one."
         ),
     )
     login_only = models.BooleanField(
         _("login only"),
         default=False,
         help_text=_(
-            "Only existing accounts may log in; nobody is signed up. 仅登录模式：只允许已有账号登录，不自动注册。"
+            "Only existing accounts may log in; nobody is signed up."
         ),
     )
     linking_enabled = models.BooleanField(
         _("account identity linking"),
         default=False,
         help_text=_(
-            "Off: an unknown WeChat identity gets a new user. On: link it to an existing account. "
-            "账号身份关联：关闭时新微信身份创建新用户；开启后关联到已有账号。"
+            "Off: an unknown WeChat identity gets a new user. On: link it to an existing account."
         ),
     )
     link_match_fields = models.JSONField(
@@ -121,16 +117,14 @@ class Connection(models.Model):
         default=list,
         blank=True,
         help_text=_(
-            "Link to the existing account whose field equals WeChat's verified value (e.g. phone). "
-            "字段匹配：按所选字段（如已验证手机号）关联已有账号。"
+            "Link to the existing account whose field equals WeChat's verified value (e.g. phone)."
         ),
     )
     link_ask_bind = models.BooleanField(
         _("ask the user to bind"),
         default=False,
         help_text=_(
-            "The user signs in to the existing account once on the hosted page to bind it. "
-            "询问绑定：用户在托管登录页登录一次已有账号以完成绑定。"
+            "The user signs in to the existing account once on the hosted page to bind it."
         ),
     )
     enabled = models.BooleanField(_("enabled"), default=True)
@@ -163,9 +157,9 @@ class Connection(models.Model):
         errors = {}
         if self.private_deployment:
             if not self.app_id:
-                errors["app_id"] = _("AppID is required for a private deployment. 私有化部署须填写 AppID。")
+                errors["app_id"] = _("AppID is required for a private deployment.")
             if not self.app_secret:
-                errors["app_secret"] = _("AppSecret is required for a private deployment. 私有化部署须填写 AppSecret。")
+                errors["app_secret"] = _("AppSecret is required for a private deployment.")
         bad = [f for f in self.link_match_fields or [] if f not in MatchField.values]
         if bad:
             errors["link_match_fields"] = _("Only the verified phone number can be matched (not: %(f)s).") % {

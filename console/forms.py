@@ -32,7 +32,7 @@ class RedirectUrisField(forms.CharField):
                 bad.append(uri)
         if bad:
             raise forms.ValidationError(
-                _("Not an absolute http(s) URL: %(uris)s. 不是有效的绝对 http(s) 地址。"),
+                _("Not an absolute http(s) URL: %(uris)s."),
                 code="invalid_redirect_uri", params={"uris": ", ".join(bad)},
             )
 
@@ -50,18 +50,16 @@ class WebOriginsField(RedirectUrisField):
 class ApplicationForm(forms.ModelForm):
     redirect_uris = RedirectUrisField(
         label=_("Redirect URIs"), required=False,
-        help_text=_("One absolute URL per line; the login returns only to these. 每行一个绝对地址，登录后只会跳转到这些地址。"),
+        help_text=_("One absolute URL per line; the login returns only to these."),
     )
     web_origins = WebOriginsField(
         label=_("Web origins"), required=False,
         help_text=_("One exact origin per line, e.g. https://shop.example.com: the pages that log in with the popup or "
-                    "the embedded QR code (browser SDK). Only these get CORS on the ticket API and the token endpoint. "
-                    "每行一个精确来源，例如 https://shop.example.com：使用弹窗登录或内嵌二维码（浏览器 SDK）的页面；"
-                    "只有这些来源可跨域访问扫码接口和令牌端点。"),
+                    "the embedded QR code (browser SDK). Only these get CORS on the ticket API and the token endpoint."),
     )
     logo = forms.FileField(
         label=_("Logo"), required=False, widget=LogoInput(),
-        help_text=_("PNG, JPEG or WebP, at most 1 MB. PNG、JPEG 或 WebP，不超过 1 MB。"),
+        help_text=_("PNG, JPEG or WebP, at most 1 MB."),
     )
 
     class Meta:
@@ -91,7 +89,7 @@ class MembershipForm(forms.ModelForm):
 
     username = forms.CharField(label=_("Username"), max_length=150,
                                help_text=_("A console staff user who belongs to no other pool (a superuser adds staff "
-                                           "of other pools). 不属于其他用户池的控制台员工用户名（其他用户池的员工由超级管理员添加）。"))
+                                           "of other pools)."))
     pool = None
     actor = None  # the staff user filling in the form
 

@@ -36,14 +36,12 @@ class UserPool(models.Model):
         max_length=50,
         unique=True,
         validators=[slug_validator],
-        help_text=_("Used in the hosted login URL /u/<slug>/. 用于托管登录地址 /u/<slug>/。"),
+        help_text=_("Used in the hosted login URL /u/<slug>/."),
     )
     custom_domain = models.CharField(
         _("custom login domain"), max_length=253, unique=True, null=True, blank=True, validators=[validate_custom_domain],
         help_text=_("Optional: a host name of your own (e.g. id.example.com) that serves this pool's hosted login. "
-                    "Point it at ScanLogin with DNS, give the proxy a TLS certificate for it and add it to ALLOWED_HOSTS. "
-                    "可选：自己的域名（如 id.example.com）承载本用户池的托管登录页；需配置 DNS 指向 ScanLogin、"
-                    "在代理上配置 TLS 证书，并加入 ALLOWED_HOSTS。"),
+                    "Point it at ScanLogin with DNS, give the proxy a TLS certificate for it and add it to ALLOWED_HOSTS."),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
@@ -60,8 +58,7 @@ class UserPool(models.Model):
         self.custom_domain = normalize_domain(self.custom_domain) or None
         login_domain = (settings.HOSTED_LOGIN_DOMAIN or "").lower()
         if self.custom_domain and login_domain and (self.custom_domain == login_domain or self.custom_domain.endswith("." + login_domain)):
-            raise ValidationError({"custom_domain": _("This name belongs to ScanLogin's own login domain. "
-                                                      "该域名属于 ScanLogin 自身的登录域名。")})
+            raise ValidationError({"custom_domain": _("This name belongs to ScanLogin's own login domain.")})
 
 
 class Membership(models.Model):
@@ -106,14 +103,12 @@ class Application(models.Model):
     web_origins = models.JSONField(
         _("web origins"), default=list, blank=True, validators=[validate_web_origins],
         help_text=_("Exact origins (scheme://host[:port]) of the pages that call ScanLogin from the browser: "
-                    "the popup, the embedded QR code, a public client's token request. Only these get CORS. "
-                    "在浏览器中调用 ScanLogin 的页面的精确来源（scheme://host[:port]），如弹窗登录、内嵌二维码、"
-                    "公开客户端换取令牌；只有这些来源可跨域访问。"),
+                    "the popup, the embedded QR code, a public client's token request. Only these get CORS."),
     )
     client_type = models.CharField(
         _("client type"), max_length=16, choices=ClientType.choices, default=ClientType.CONFIDENTIAL,
         help_text=_("Confidential: authenticates at the token endpoint with its client secret. Public: no secret, "
-                    "PKCE (S256) required. 机密客户端用密钥换取令牌；公开客户端无密钥，必须使用 PKCE (S256)。"),
+                    "PKCE (S256) required."),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 

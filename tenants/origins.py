@@ -57,7 +57,7 @@ def web_origin_problem(value) -> str | None:
 
 
 ORIGIN_RULE = _("Not an exact web origin (scheme://host[:port], lowercase, no path, no default port, no wildcard): "
-                "%(origins)s. 不是有效的来源（scheme://host[:port]，小写，无路径、无默认端口、无通配符）。")
+                "%(origins)s.")
 
 
 def validate_web_origin(value) -> None:
@@ -84,5 +84,4 @@ def normalize_domain(value: str) -> str:
 def validate_custom_domain(value) -> None:
     """A pool's own login domain: a lowercase host name with at least one dot, not an address."""
     if not isinstance(value, str) or len(value) > 253 or not HOSTNAME_RE.match(value) or _IPV4_RE.match(value):
-        raise ValidationError(_("Enter a host name such as login.example.com (lowercase, no scheme, no port, no path). "
-                                "请输入主机名，例如 login.example.com（小写，不含协议、端口和路径）。"), code="invalid_domain")
+        raise ValidationError(_("Enter a host name such as login.example.com (lowercase, no scheme, no port, no path)."), code="invalid_domain")

@@ -7,7 +7,7 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext  # (not an alias: makemessages finds only the known names)
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -89,14 +89,14 @@ class ConnectionAdmin(PoolScopedAdmin):
         # Operators get a read-only page: show the logo as an image, not a storage path.
         basics = ["identifier", "display_name", "callback_url", "logo" if is_pool_admin(request) else "logo_thumb"]
         return [
-            (_("Basics · 基本信息"), {"fields": basics}),
-            (_("Mini-program · 小程序"), {"fields": mini_program, "classes": ["sl-section-mp"],
-                                          "description": self._mini_program_note(obj)}),
-            (_("Login mode · 登录模式"), {"fields": ["login_only"]}),
-            (_("Account identity linking · 账号身份关联"),
+            (_("Basics"), {"fields": basics}),
+            (_("Mini-program"), {"fields": mini_program, "classes": ["sl-section-mp"],
+                                 "description": self._mini_program_note(obj)}),
+            (_("Login mode"), {"fields": ["login_only"]}),
+            (_("Account identity linking"),
              {"fields": ["linking_enabled", "link_match_fields", "link_ask_bind"], "classes": ["sl-section-link"],
               "description": LINKING_NOTE}),
-            (_("Status · 状态"), {"fields": ["enabled"]}),
+            (_("Status"), {"fields": ["enabled"]}),
         ]
 
     def _mini_program_note(self, obj):
@@ -202,11 +202,11 @@ class ConnectionAdmin(PoolScopedAdmin):
         return TemplateResponse(request, template, context)
 
     def wizard_sources_view(self, request):
-        return self._wizard_page(request, "console/wizard_sources.html", _t("Create identity source"))
+        return self._wizard_page(request, "console/wizard_sources.html", gettext("Create identity source"))
 
     def wizard_wechat_view(self, request):
         add_url = reverse("console:connections_connection_add") + f"?mode={ConnectionKind.WECHAT_MINIPROGRAM_PC}"
-        return self._wizard_page(request, "console/wizard_wechat.html", _t("WeChat login modes"),
+        return self._wizard_page(request, "console/wizard_wechat.html", gettext("WeChat login modes"),
                                  modes=WECHAT_MODES, add_url=add_url)
 
     def toggle_view(self, request, object_id, client_id):
@@ -220,10 +220,10 @@ class ConnectionAdmin(PoolScopedAdmin):
         try:
             if request.POST.get("enabled") == "1":
                 connection_enable_for(connection=conn, application=app)
-                messages.success(request, _t("“%(c)s” is now enabled for “%(a)s”.") % {"c": conn.display_name, "a": app.name})
+                messages.success(request, gettext("“%(c)s” is now enabled for “%(a)s”.") % {"c": conn.display_name, "a": app.name})
             else:
                 connection_disable_for(connection=conn, application=app)
-                messages.success(request, _t("“%(c)s” is now disabled for “%(a)s”.") % {"c": conn.display_name, "a": app.name})
+                messages.success(request, gettext("“%(c)s” is now disabled for “%(a)s”.") % {"c": conn.display_name, "a": app.name})
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return HttpResponseRedirect(self._back(request, conn))

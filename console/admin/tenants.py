@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext  # (not an alias: makemessages finds only the known names)
 from django.utils.translation import gettext_lazy as _
 
 from connections.selectors import connection_switches
@@ -97,8 +97,8 @@ class ApplicationAdmin(PoolScopedAdmin):
         if secret is None:
             return super().response_add(request, obj, post_url_continue)
         return secret_once_response(
-            request, self, obj, title=_t("Application created"), secret=secret, label=_t("Client secret"),
-            note=_t("Copy the client secret now: it is stored hashed and cannot be shown again."),
+            request, self, obj, title=gettext("Application created"), secret=secret, label=gettext("Client secret"),
+            note=gettext("Copy the client secret now: it is stored hashed and cannot be shown again."),
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -150,8 +150,8 @@ class ApplicationAdmin(PoolScopedAdmin):
         secret = application_rotate_secret(application=app)
         self.log_change(request, app, [{"changed": {"fields": ["client secret"]}}])
         return secret_once_response(
-            request, self, app, title=_t("New client secret"), secret=secret, label=_t("Client secret"),
-            note=_t("The old secret no longer works. Copy the new one now: it cannot be shown again."),
+            request, self, app, title=gettext("New client secret"), secret=secret, label=gettext("Client secret"),
+            note=gettext("The old secret no longer works. Copy the new one now: it cannot be shown again."),
         )
 
 
@@ -223,15 +223,15 @@ class ManagementTokenAdmin(AdminOnly):
 
     def response_add(self, request, obj, post_url_continue=None):
         return secret_once_response(
-            request, self, obj, title=_t("Management token created"), secret=request._new_token,
-            label=_t("Token"), note=_t("Copy the token now: it is stored hashed and cannot be shown again."),
+            request, self, obj, title=gettext("Management token created"), secret=request._new_token,
+            label=gettext("Token"), note=gettext("Copy the token now: it is stored hashed and cannot be shown again."),
         )
 
     @admin.action(description=_("Revoke selected tokens"), permissions=["delete"])
     def revoke_tokens(self, request, queryset):
         for token in queryset:
             token_revoke(token=token)
-        messages.success(request, _t("Revoked %(n)d token(s).") % {"n": len(queryset)})
+        messages.success(request, gettext("Revoked %(n)d token(s).") % {"n": len(queryset)})
 
 
 class SuperuserOnly:

@@ -12,6 +12,8 @@ from tests.fixtures.console import image_bytes, png_declaring
 from tests.fixtures.core import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+HAN = re.compile(r"[\u4e00-\u9fff]")
+ENGLISH_WORDS = re.compile(r"\b(the|and|your|only|must|when)\b", re.IGNORECASE)
 
 
 def log_in(page, base, user):
@@ -151,12 +153,28 @@ def test_console_in_chinese(live_server, chromium, admin, screenshot):
         log_in(page, live_server.url, admin)
         page.goto(f"{live_server.url}/console/connections/connection/create/wechat/")
         expect(page.locator("body")).to_contain_text("PC 端小程序扫码")
+        assert "微信登录方式" in page.title() and "WeChat login modes" not in page.content()
         screenshot(page, "console-16-wizard-zh")
         page.goto(f"{live_server.url}/console/connections/connection/add/?mode=wechat_miniprogram_pc")
         expect(page.locator("body")).to_contain_text("唯一标识")
+        helps = page.locator("div.help").all_inner_texts()
+        assert len(helps) >= 8 and all(HAN.search(h) for h in helps)
+        assert not [h for h in helps if ENGLISH_WORDS.search(h)]  # in Chinese only, not "English. 中文"
+        assert "基本信息" in page.content() and "Basics" not in page.content()
         screenshot(page, "console-17-form-zh")
     finally:
         context.close()
+
+
+def test_console_in_english_has_no_chinese_help(live_server, page, admin, screenshot):
+    log_in(page, live_server.url, admin)
+    page.goto(f"{live_server.url}/console/connections/connection/add/?mode=wechat_miniprogram_pc")
+    helps = page.locator("div.help").all_inner_texts()
+    assert len(helps) >= 8 and not [h for h in helps if HAN.search(h)]
+    assert not HAN.search(page.locator("fieldset").first.inner_text())
+    page.goto(f"{live_server.url}/console/connections/connection/create/")
+    assert not HAN.search(page.locator("#content").inner_text())
+    screenshot(page, "console-18-form-en-help")
 
 
 def test_admin_manages_tokens_members_and_switches_pools(live_server, page, admin, other_pool, other_application, screenshot):

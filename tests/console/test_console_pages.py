@@ -25,7 +25,8 @@ def test_add_url_leads_through_the_wizard(admin_console):
         assert unavailable in modes
     assert modes.count("Not yet available") == 4
     form = admin_console.get(f"{CONN}add/?mode=wechat_miniprogram_pc").content.decode()
-    assert 'name="identifier"' in form and 'name="app_secret"' in form and "唯一标识" in form
+    assert 'name="identifier"' in form and 'name="app_secret"' in form and "Lowercase letters, digits and hyphens" in form
+    assert "唯一标识" not in form  # the English console shows English help only
 
 
 def test_admin_creates_a_connection_in_the_current_pool(admin_console, pool):

@@ -20,6 +20,6 @@ def phone_only(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
-    dependencies = [("connections", "0002_pool_models_in_tenants")]
+    dependencies = [("connections", "0003_help_texts_in_one_language")]
 
     operations = [migrations.RunPython(phone_only, migrations.RunPython.noop)]
