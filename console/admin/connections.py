@@ -146,12 +146,12 @@ class ConnectionAdmin(PoolScopedAdmin):
 
     def _credentials_message(self, request, check):
         if check.ok:
-            messages.success(request, _t("WeChat accepts the AppID %(app_id)s and its AppSecret from this server.")
+            messages.success(request, gettext("WeChat accepts the AppID %(app_id)s and its AppSecret from this server.")
                              % {"app_id": check.app_id})
         elif check.ok is None:
             messages.warning(request, check.reason)
         else:
-            messages.warning(request, _t("WeChat refused the credentials: %(reason)s") % {"reason": check.reason})
+            messages.warning(request, gettext("WeChat refused the credentials: %(reason)s") % {"reason": check.reason})
 
     def add_view(self, request, form_url="", extra_context=None):
         # The product's path: sources -> WeChat -> login mode -> this form.
