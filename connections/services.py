@@ -62,10 +62,17 @@ def connection_update(*, connection: Connection, **fields) -> Connection:
         setattr(connection, name, value)
     connection.full_clean()
     connection.save()
-    if own_before and own_before != (connection.wechat_credentials() if connection.private_deployment else None):
-        # The connection's own AppID/secret changed: the token fetched with the old pair goes too.
-        transaction.on_commit(lambda: forget_cached_tokens(app_id=own_before[0], app_secret=own_before[1]))
+    forget_replaced_credentials(connection=connection, before=own_before)
     return connection
+
+
+def forget_replaced_credentials(*, connection: Connection, before: tuple[str, str] | None) -> None:
+    """After a save: when the connection's own AppID/secret changed (`before`: the pair it had, None
+    on the platform's mini-program), the access token fetched with the old pair is dropped once
+    the save commits. Every save path (API, console) calls this."""
+    after = connection.wechat_credentials() if connection.private_deployment else None
+    if before and before != after:
+        transaction.on_commit(lambda: forget_cached_tokens(app_id=before[0], app_secret=before[1]))
 
 
 @transaction.atomic

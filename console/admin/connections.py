@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext  # (not an alias: makemessages finds only the known names)
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,8 @@ from connections.credentials import connection_check_after_save, connection_chec
 from connections.forms import ConnectionForm
 from connections.models import Connection, ConnectionKind
 from connections.selectors import application_switches
-from connections.services import connection_disable_for, connection_enable_for, links_by_phone, mini_program_change_warning
+from connections.services import (connection_disable_for, connection_enable_for, forget_replaced_credentials, links_by_phone,
+                                  mini_program_change_warning)
 from connections.wizard import WECHAT_MODES
 from console.scoping import PoolScopedAdmin, current_pool, is_pool_admin
 from console.site import console_site
@@ -34,7 +36,7 @@ LINKING_NOTE = _(
 
 def logo_img(obj, size=36):
     if not obj.logo:  # sized by the stylesheet: no inline style under the Content-Security-Policy
-        return format_html('<span class="sl-logo sl-logo--empty"></span>')
+        return mark_safe('<span class="sl-logo sl-logo--empty"></span>')
     return format_html('<img class="sl-logo" src="{}" width="{}" height="{}" alt="">', obj.logo.url, size, size)
 
 
@@ -111,14 +113,6 @@ class ConnectionAdmin(PoolScopedAdmin):
                  "WeChat gives them new identities and they can no longer reach their accounts by scanning: turn "
                  "on account identity linking with field matching by verified phone first.")
 
-    def save_model(self, request, obj, form, change):
-        previous = Connection.objects.get(pk=obj.pk).wechat_app_id if change else None
-        super().save_model(request, obj, form, change)
-        warning = mini_program_change_warning(connection=obj, previous_app_id=previous) if change else None
-        if warning:
-            level = messages.INFO if warning["code"] == "mini_program_changed" else messages.WARNING
-            self.message_user(request, warning["message"], level)
-
     def get_readonly_fields(self, request, obj=None):
         return ["app_secret_status", "logo_thumb"] if obj is not None else []
 
@@ -131,7 +125,12 @@ class ConnectionAdmin(PoolScopedAdmin):
         stored = Connection.objects.filter(pk=obj.pk).first() if change else None
         before = own_credentials(stored) if stored is not None else None
         super().save_model(request, obj, form, change)
-        request._sl_saved_credentials = (obj, before)
+        forget_replaced_credentials(connection=obj, before=before)
+        request._sl_saved_credentials = (obj, before)  # checked with WeChat after the commit (changeform_view)
+        warning = mini_program_change_warning(connection=obj, previous_app_id=stored.wechat_app_id) if stored else None
+        if warning:
+            level = messages.INFO if warning["code"] == "mini_program_changed" else messages.WARNING
+            self.message_user(request, warning["message"], level)
 
     @method_decorator(sensitive_post_parameters("app_secret"))
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

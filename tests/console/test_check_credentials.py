@@ -2,9 +2,12 @@
 credentials gives (the save stands). Real HTTP to the WeChat simulator."""
 import pytest
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.test import Client
 
 from connections.models import Connection
+from connections.wechat.client import WeChatClient
+from connections.wechat.tokens import token_cache_key
 from tests.fixtures.console import APP_ID, APP_SECRET
 from wechatsim.testing import sim_app, sim_token_calls
 
@@ -85,3 +88,30 @@ def test_the_warning_speaks_chinese(admin_console, pool, wechat_sim):
     response = admin_console.post(f"{CONN}add/?mode=wechat_miniprogram_pc", FORM, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 302
     assert any("40013" in text and "微信" in text for text in texts(response))
+
+
+def test_a_new_secret_saved_in_the_console_drops_the_old_token(admin_console, private_connection, wechat_sim,
+                                                                django_capture_on_commit_callbacks):
+    sim_app(wechat_sim, APP_ID, APP_SECRET)
+    WeChatClient(APP_ID, APP_SECRET).access_token()
+    old_key = token_cache_key(app_id=APP_ID, secret=APP_SECRET, base_url=wechat_sim.base_url, endpoint="token")
+    assert cache.get(old_key)
+    new_secret = "N" * 31 + "4"
+    sim_app(wechat_sim, APP_ID, new_secret)  # the secret was reset in WeChat's console
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_console.post(f"{CONN}{private_connection.pk}/change/",
+                                      {**FORM, "identifier": private_connection.identifier, "app_secret": new_secret})
+    assert response.status_code == 302
+    assert cache.get(old_key) is None  # the console's save drops it as the API's does
+
+
+def test_switching_the_mini_program_in_the_console_says_what_happens_to_returning_users(admin_console, connection, wechat_sim,
+                                                                                       settings):
+    from accounts.services import end_user_create, identity_link
+
+    user = end_user_create(pool=connection.pool, phone="+8613800138000", phone_verified=True)
+    identity_link(user=user, connection=connection, app_id=settings.WECHAT_DEFAULT_APP_ID, openid="o-returning", unionid="")
+    response = admin_console.post(f"{CONN}{connection.pk}/change/", {**FORM, "identifier": connection.identifier})
+    assert response.status_code == 302
+    assert Connection.objects.get(pk=connection.pk).wechat_app_id == APP_ID
+    assert any("through the previous mini-program" in text for text in texts(response))
