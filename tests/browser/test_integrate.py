@@ -145,7 +145,8 @@ def test_popup_mode_public_client_redeems_in_the_browser(page, site, phone):
     assert posted and "code_verifier=" in posted[0].post_data and "client_secret" not in posted[0].post_data
 
 
-def test_a_popup_the_user_closes_rejects_with_popup_closed(page, site, screenshot):
+def test_a_popup_the_user_closes_rejects_with_popup_closed(page, site, wechat_sim, screenshot):
+    # wechat_sim: the popup shows its code (pending) before the user closes it
     popup = open_popup(page, site, "#popup-confidential")
     popup.close()
     page.wait_for_selector('#status[data-error="popup_closed"]', timeout=5000)
