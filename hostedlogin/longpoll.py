@@ -450,15 +450,21 @@ def watch(key: str, passive: bool = False) -> Watch:
 
 def waiter_count() -> int:
     """Browsers waiting on this process right now (all event loops)."""
-    return sum(h.waiter_count() for h in list(_hubs.values()))
+    return sum(h.waiter_count() for h in _live_hubs())
 
 
 def stats() -> dict:
     """Counters of this process: deliveries by push and by poll, poll rounds and queries, subscriptions."""
     total: dict = {"waiters": 0, "subscribed": False}
-    for h in list(_hubs.values()):
+    for h in _live_hubs():
         for name, value in h.stats.items():
             total[name] = total.get(name, 0) + value
         total["waiters"] += h.waiter_count()
         total["subscribed"] = total["subscribed"] or h.up
     return total
+
+
+def _live_hubs() -> list[Hub]:
+    """The hubs of event loops not yet closed. A loop closed with the hub's tasks still pending (a
+    thread's async_to_sync loop, say) never ran their clean-up: its hub would count as subscribed."""
+    return [h for loop, h in list(_hubs.items()) if not loop.is_closed()]

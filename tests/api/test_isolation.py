@@ -14,6 +14,7 @@ ROUTES = [
     ("patch", "api-connection", "/api/v1/connections/{identifier}"),
     ("delete", "api-connection", "/api/v1/connections/{identifier}"),
     ("get", "api-connection-applications", "/api/v1/connections/{identifier}/applications"),
+    ("post", "api-connection-check-credentials", "/api/v1/connections/{identifier}/check-credentials"),
     ("get", "api-application", "/api/v1/applications/{client_id}"),
     ("patch", "api-application", "/api/v1/applications/{client_id}"),
     ("delete", "api-application", "/api/v1/applications/{client_id}"),

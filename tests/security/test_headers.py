@@ -102,7 +102,7 @@ def test_the_console_works_under_the_policy(live_server, page, admin, login_app,
                  f"/console/tenants/application/{login_app.pk}/change/", "/console/accounts/loginevent/",
                  "/console/tenants/managementtoken/", "/api/v1/docs/"):
         page.goto(base + path)
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("networkidle", timeout=60000)  # a loaded machine serves slowly
     page.wait_for_selector(".swagger-ui .info", timeout=15000)  # Swagger UI ran (script from our origin)
     screenshot(page, "security-api-docs-under-csp")
 
