@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .models import Connection, ConnectionApplication, app_secret_validator
+from .credentials import own_credentials
 from .wechat.client import forget_cached_tokens
 
 UPDATABLE_FIELDS = {
@@ -57,7 +58,7 @@ def connection_update(*, connection: Connection, **fields) -> Connection:
     if not fields.get("app_secret"):
         fields.pop("app_secret", None)
     _check_app_secret(fields.get("app_secret"))
-    own_before = connection.wechat_credentials() if connection.private_deployment else None
+    own_before = own_credentials(connection)
     for name, value in fields.items():
         setattr(connection, name, value)
     connection.full_clean()
@@ -70,8 +71,7 @@ def forget_replaced_credentials(*, connection: Connection, before: tuple[str, st
     """After a save: when the connection's own AppID/secret changed (`before`: the pair it had, None
     on the platform's mini-program), the access token fetched with the old pair is dropped once
     the save commits. Every save path (API, console) calls this."""
-    after = connection.wechat_credentials() if connection.private_deployment else None
-    if before and before != after:
+    if before and before != own_credentials(connection):
         transaction.on_commit(lambda: forget_cached_tokens(app_id=before[0], app_secret=before[1]))
 
 
