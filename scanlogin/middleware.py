@@ -7,15 +7,21 @@ of MIDDLEWARE is async-capable. The built-in middleware is subclassed to run inl
 """
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from csp import middleware as _csp
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.auth import middleware as _auth
 from django.contrib.messages import middleware as _messages
+from django.contrib.messages.storage import default_storage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.contrib.sessions import middleware as _sessions
 from django.middleware import clickjacking as _clickjacking
 from django.middleware import common as _common
 from django.middleware import csrf as _csrf
 from django.middleware import locale as _locale
 from django.middleware import security as _security
+from django.utils.functional import SimpleLazyObject, empty
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 
@@ -110,11 +116,56 @@ class SessionMiddleware(InlineMiddleware, _sessions.SessionMiddleware):
         return session is not None and (session.modified or settings.SESSION_SAVE_EVERY_REQUEST)
 
 
+def _untouched(storage) -> bool:
+    return isinstance(storage, SimpleLazyObject) and storage._wrapped is empty
+
+
 class MessageMiddleware(InlineMiddleware, _messages.MessageMiddleware):
+    """Django's messages, with the storage built only when a view or template uses it: the JSON
+    API and the long-poll never do, and building it (two storages, a cookie signer) cost a tenth
+    of a re-poll's CPU."""
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(lambda: default_storage(request))
+
     def needs_thread(self, request, response) -> bool:
         storage = getattr(request, "_messages", None)
-        return storage is not None and (storage.used or storage.added_new)
+        return storage is not None and not _untouched(storage) and (storage.used or storage.added_new)
+
+    def process_response(self, request, response):
+        if _untouched(getattr(request, "_messages", None)):
+            return response
+        return super().process_response(request, response)
+
+
+_CSP_OVERRIDES = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
+_csp_plain: dict = {}  # header → the policy of a response without overrides or nonce (the settings' own)
+
+
+@receiver(setting_changed)
+def _forget_csp(setting, **_kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _csp_plain.clear()
 
 
 class CSPMiddleware(InlineMiddleware, _csp.CSPMiddleware):
-    pass  # builds the Content-Security-Policy header from settings: CPU only
+    """django-csp's header from settings (CPU only, run inline). A response with no per-view
+    override and no nonce gets the settings' policy, which is the same every time: it is built
+    once (django-csp builds it per response, a twentieth of a re-poll's CPU)."""
+
+    def process_response(self, request, response):
+        plain = getattr(request, "_csp_nonce", None) is None and not any(hasattr(response, a) for a in _CSP_OVERRIDES)
+        if not plain or (settings.DEBUG and response.status_code in (404, 500)):
+            return super().process_response(request, response)
+        if not _csp_plain:
+            _csp_plain[HEADER] = build_policy()
+            _csp_plain[HEADER_REPORT_ONLY] = build_policy(report_only=True)
+        for header, exempt, setting in ((HEADER, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
+                                        (HEADER_REPORT_ONLY, "_csp_exempt_ro", "CONTENT_SECURITY_POLICY_REPORT_ONLY")):
+            policy = _csp_plain[header]
+            prefixes = tuple((getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES", None) or ())
+            if policy and header not in response and not getattr(response, exempt, False) \
+                    and not request.path_info.startswith(prefixes):
+                response[header] = policy
+        request.csp_nonce = _csp.CheckableLazyObject(self._csp_nonce_post_response)
+        return response

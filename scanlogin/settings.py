@@ -124,8 +124,15 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     # Django's RedisCache with one connection pool per process (not one per request under ASGI); a dead
     # Redis must fail fast: its readers then use process memory (scanlogin/fallback.py).
+    # REDIS_POOL_MAX_SIZE caps the connections a process keeps for commands (cache, rate limits,
+    # publishing): with the long-poll's one subscriber, a process holds at most this + 1. Commands
+    # take a fraction of a millisecond, so threads share them; one waits at most
+    # REDIS_POOL_TIMEOUT seconds for a free connection before Redis counts as unavailable.
     CACHES = {"default": {"BACKEND": "scanlogin.cache.RedisCache", "LOCATION": REDIS_URL,
-                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1}}}
+                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1,
+                                      "pool_class": "redis.BlockingConnectionPool",
+                                      "max_connections": env.int("REDIS_POOL_MAX_SIZE", default=1),
+                                      "timeout": env.float("REDIS_POOL_TIMEOUT", default=1.0)}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "scanlogin"}}
 

@@ -11,13 +11,14 @@ media_patterns = [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", se
     if settings.DEBUG or settings.SERVE_MEDIA else []
 
 urlpatterns = [
+    # The routes browsers and phones call most come first: URL resolution tries patterns in order.
+    path("u/<slug:pool>/", include("hostedlogin.urls")),
+    path("api/miniprogram/", include("hostedlogin.miniprogram_urls")),
+    path("u/<slug:pool>/oidc/", include("oidc.urls")),
     path("", RedirectView.as_view(url="/console/", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("console/", console_site.urls),
     path("api/v1/", include("console.api_urls")),
-    path("api/miniprogram/", include("hostedlogin.miniprogram_urls")),
     path("sdk/scanlogin.js", sdk_script, name="sdk_script"),
-    path("u/<slug:pool>/oidc/", include("oidc.urls")),
-    path("u/<slug:pool>/", include("hostedlogin.urls")),
     *media_patterns,
 ]

@@ -1,0 +1,98 @@
+"""Closing a response under ASGI: in the request's thread when its view ran in one (the thread's
+database connection goes back to the pool there), in place when the request never left the event
+loop (no thread is started only to close it)."""
+import asyncio
+import threading
+
+import pytest
+from django.core import signals
+from django.db import connections
+
+from tests.private_redis import run_loop
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def asgi_get(application, url: str) -> int:
+    path, _, query = url.partition("?")
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",
+             "headers": [(b"host", b"localhost")], "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000)}
+    sent, first = [], [True]
+
+    async def receive():
+        if first[0]:
+            first[0] = False
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.Event().wait()  # the client stays connected
+
+    async def send(message):
+        sent.append(message)
+
+    await application(scope, receive, send)
+    return next(m["status"] for m in sent if m["type"] == "http.response.start")
+
+
+@pytest.fixture
+def finished_in():
+    """The thread each request_finished ran in, and every thread started meanwhile."""
+    from scanlogin.asgi import application, no_thread_at_request_start
+
+    no_thread_at_request_start()  # as in the server process (the test client put its receivers back)
+    seen, started = [], []
+
+    def record(**_kwargs):
+        seen.append(threading.get_ident())
+
+    real_start = threading.Thread.start
+
+    def counting_start(thread):
+        started.append(thread.name)
+        return real_start(thread)
+
+    signals.request_finished.connect(record, weak=False)
+    threading.Thread.start = counting_start
+    yield application, seen, started
+    threading.Thread.start = real_start
+    signals.request_finished.disconnect(record)
+
+
+def test_a_request_that_stays_on_the_event_loop_is_closed_in_place(finished_in, settings):
+    application, seen, started = finished_in
+    settings.ALLOWED_HOSTS = ["localhost"]
+
+    async def scenario():
+        before = len(started)
+        status = await asgi_get(application, "/healthz")
+        return status, threading.get_ident(), started[before:]
+
+    status, loop_thread, started_meanwhile = run_loop(scenario())
+    assert status == 200
+    assert seen == [loop_thread]  # closed on the event loop's own thread
+    assert started_meanwhile == []  # and no thread was started for it
+
+
+def test_a_sync_view_is_closed_in_its_own_thread_and_gives_its_connection_back(finished_in, settings, pool, login_app):
+    application, seen, started = finished_in
+    settings.ALLOWED_HOSTS = ["localhost"]
+    views_threads = []
+    real_close = connections["default"].__class__.close
+
+    def note_close(conn):
+        views_threads.append(threading.get_ident())
+        return real_close(conn)
+
+    async def scenario():
+        before = len(started)
+        status = await asgi_get(application, f"/u/{pool.slug}/login?app_id={login_app.client_id}")
+        return status, threading.get_ident(), started[before:]
+
+    connections["default"].__class__.close = note_close
+    try:
+        status, loop_thread, started_meanwhile = run_loop(scenario())
+    finally:
+        connections["default"].__class__.close = real_close
+    assert status == 200
+    assert len(seen) == 1 and seen[0] != loop_thread  # request_finished ran in the view's thread
+    assert views_threads and views_threads[-1] == seen[0]  # which handed its database connection back
+    assert started_meanwhile  # (that thread is asgiref's, made for the view)
