@@ -34,6 +34,7 @@ lifespan (Starlette/Channels) that Django's ASGI handler does not have. redis-py
 PubSub (already a dependency) is the building block.
 """
 import asyncio
+import contextvars
 import hmac
 import json
 import logging
@@ -260,9 +261,12 @@ class Hub:
         if self._tasks:
             return
         loop = asyncio.get_running_loop()
-        self._tasks.append(loop.create_task(self._poll_forever(), name="longpoll-poller"))
+        # The tasks outlive the request that starts them: they must not carry its context (its
+        # request thread, its language), so each runs in a context of its own.
+        self._tasks.append(loop.create_task(self._poll_forever(), name="longpoll-poller", context=contextvars.Context()))
         if self.url:
-            self._tasks.append(loop.create_task(self._subscribe_forever(), name="longpoll-subscriber"))
+            self._tasks.append(loop.create_task(self._subscribe_forever(), name="longpoll-subscriber",
+                                                context=contextvars.Context()))
 
     def _went_up(self) -> None:
         self.up = True

@@ -1,20 +1,89 @@
+"""ScanLogin's ASGI application: Django's handler, with the thread work of a request kept small."""
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scanlogin.settings")
-application = get_asgi_application()
+django.setup(set_prefix=False)
 
-from asgiref.sync import SyncToAsync, sync_to_async  # noqa: E402  (after setup)
+from asgiref.sync import SyncToAsync, ThreadSensitiveContext, sync_to_async  # noqa: E402  (after setup)
 from django.core import signals  # noqa: E402
 from django.core.handlers import asgi as django_asgi  # noqa: E402
 from django.db import close_old_connections, reset_queries  # noqa: E402
 
-# Under ASGI each request's sync code runs in a new thread of its own, so when a request starts
-# there is no old connection to close and no query log to reset. Django's sync receivers of
-# request_started would still run in that thread, creating it at the start of EVERY request: a
-# waiting long-poll would keep an idle thread for its whole wait (10,000 waiters, 10,000 threads).
-# Connections are still handed back when a request finishes (request_finished).
+IDLE_REQUEST_THREADS = 64  # request threads kept for the next requests (a burst beyond makes more)
+
+
+class RequestThread(ThreadPoolExecutor):
+    """One thread that runs a request's sync code (asgiref's thread-sensitive executor), counting
+    what it still has to run: only an idle one is handed to the next request."""
+
+    def __init__(self):
+        super().__init__(max_workers=1, thread_name_prefix="request")
+        self.pending = 0
+        self.used_by_request = False  # whether the current request ran anything here
+        self._count_lock = threading.Lock()
+
+    def submit(self, fn, /, *args, **kwargs):
+        with self._count_lock:
+            self.pending += 1
+            self.used_by_request = True
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, _future):
+        with self._count_lock:
+            self.pending -= 1
+
+
+class ASGIHandler(django_asgi.ASGIHandler):
+    """Django's ASGI handler, with request threads that serve one request after another.
+
+    Django runs each request in asgiref's ThreadSensitiveContext, which makes a new thread for the
+    request's first sync call and, when the request ends, yet another to join it: two thread starts
+    for every page, ticket, scan, confirm and exchange. Here the context is given a thread kept
+    from an earlier request (asgiref's `executor=`), one request at a time; a thread still running
+    something (a view whose client went away) is not kept. The database connection a thread used is
+    still handed back to the pool when its request finishes (request_finished, in that thread).
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._idle: list[RequestThread] = []
+        self._idle_lock = threading.Lock()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        with self._idle_lock:
+            thread = self._idle.pop() if self._idle else None
+        thread = thread or RequestThread()
+        thread.used_by_request = False
+        try:
+            async with ThreadSensitiveContext(executor=thread):
+                await self.handle(scope, receive, send)
+        finally:
+            with self._idle_lock:
+                keep = thread.pending == 0 and len(self._idle) < IDLE_REQUEST_THREADS
+                if keep:
+                    self._idle.append(thread)
+            if not keep:
+                thread.shutdown(wait=False)
+
+    def idle_threads(self) -> int:
+        return len(self._idle)
+
+
+application = ASGIHandler()
+
+# A request thread hands its database connection back when its request finishes
+# (request_finished), so when a request starts there is no old connection to close and no query
+# log to reset. Django's sync receivers of request_started would still run in a thread at the start
+# of EVERY request: a waiting long-poll would hold one for its whole wait (10,000 waiters, 10,000
+# threads).
 
 
 def no_thread_at_request_start() -> None:
@@ -23,12 +92,15 @@ def no_thread_at_request_start() -> None:
 
 
 def request_thread_used() -> bool:
-    """Whether the current request's sync code ran in a thread (asgiref makes one per request, on first use)."""
+    """Whether the current request's sync code ran in its request thread."""
     try:
         context = SyncToAsync.thread_sensitive_context.get()
     except LookupError:
-        return True  # outside Django's per-request context: keep Django's own behaviour
-    return context in SyncToAsync.context_to_thread_executor
+        return True  # outside a request's context: keep Django's own behaviour
+    executor = SyncToAsync.context_to_thread_executor.get(context)
+    if isinstance(executor, RequestThread):
+        return executor.used_by_request
+    return executor is not None  # asgiref's own executor exists once something ran in it
 
 
 def close_response(close):

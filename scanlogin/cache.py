@@ -19,18 +19,28 @@ from django.utils.functional import cached_property
 
 
 class SharedClient(RedisCacheClient):
-    """Django's Redis cache client with one redis-py `Redis` per connection pool (it is thread-safe)."""
+    """Django's Redis cache client with one connection pool and one redis-py `Redis` per server,
+    made once even when the first requests of a process arrive together (Django's client makes the
+    pool without a lock: threads racing on the first command each made one, and kept its
+    connections open for the life of the process)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._redis_by_pool: dict = {}
+        self._redis_by_index: dict = {}
+        self._make_lock = threading.Lock()
 
     def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._redis_by_pool.get(id(pool))
+        index = self._get_connection_pool_index(write)
+        client = self._redis_by_index.get(index)
         if client is None:
-            client = self._redis_by_pool[id(pool)] = self._client(connection_pool=pool)
+            with self._make_lock:
+                client = self._redis_by_index.get(index)
+                if client is None:
+                    pool = self._pools.get(index) or self._pool_class.from_url(self._servers[index], **self._pool_options)
+                    self._pools[index] = pool
+                    client = self._redis_by_index[index] = self._client(connection_pool=pool)
         return client
+
 
 _clients: dict = {}
 _lock = threading.Lock()

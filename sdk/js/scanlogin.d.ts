@@ -115,7 +115,7 @@ export type QrCodeOptions = PoolLocation & {
   locale?: string;
   /** Pixels (default 200). */
   size?: number;
-  /** Long-poll wait in seconds (default 25). */
+  /** Long-poll wait in seconds, 0–30 (default: 20–28, a different one each time, so that codes drawn together do not ask again together). */
   wait?: number;
   /** Milliseconds before polling again after a network error (default 1500). */
   retryDelay?: number;

@@ -58,6 +58,12 @@
     return win.crypto.subtle.digest("SHA-256", data).then(function (d) { return base64url(new Uint8Array(d)); });
   }
 
+  // A long-poll's wait, 20–28 s: codes drawn at the same moment (a server restart, a busy morning)
+  // drift apart instead of asking again all at once.
+  function spreadWait() {
+    return 20 + Math.floor(Math.random() * 9);
+  }
+
   function query(params) {
     return Object.keys(params).filter(function (k) { return params[k] !== undefined && params[k] !== null && params[k] !== ""; })
       .map(function (k) { return encodeURIComponent(k) + "=" + encodeURIComponent(params[k]); }).join("&");
@@ -381,7 +387,7 @@
     function poll(mine) {
       if (mine !== generation || destroyed) { return; }
       var since = cur.status === "loading" ? "pending" : cur.status;
-      api("GET", cur.url + "?" + query({ since: since, wait: opts.wait === undefined ? 25 : opts.wait })).then(readJson).then(function (res) {
+      api("GET", cur.url + "?" + query({ since: since, wait: opts.wait === undefined ? spreadWait() : opts.wait })).then(readJson).then(function (res) {
         if (mine !== generation) { return; }
         if (!res.ok) {
           if (res.status === 404) { return fail(mine, "ticket_not_found", res.data.message); }

@@ -18,7 +18,7 @@ PINNED = {
     "status": 1,     # the ticket (0 for a re-poll the subscription kept current: test_longpoll_http)
     "scan": 6,       # ticket+app+pool+connection, still enabled?, known identity?, UPDATE, INSERT transition, funnel counter
     "confirm": 10,   # ticket, lock, identity by openid, by unionid, INSERT user, INSERT identity, UPDATE, INSERT transition, funnel counter, INSERT event
-    "exchange": 7,   # ticket with everything it uses, UPDATE, INSERT transition, funnel counter, session: new key?, INSERT, UPDATE last login
+    "exchange": 6,   # ticket with everything it uses, UPDATE, INSERT transition, funnel counter, INSERT session, UPDATE last login
 }
 
 

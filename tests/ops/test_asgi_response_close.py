@@ -1,6 +1,7 @@
-"""Closing a response under ASGI: in the request's thread when its view ran in one (the thread's
-database connection goes back to the pool there), in place when the request never left the event
-loop (no thread is started only to close it)."""
+"""Request threads under ASGI: a response is closed in the request's thread when its view ran in
+one (the thread's database connection goes back to the pool there), in place when the request never
+left the event loop (no thread is started only to close it); a request thread serves the next
+request instead of a new thread being started for each."""
 import asyncio
 import threading
 
@@ -95,4 +96,21 @@ def test_a_sync_view_is_closed_in_its_own_thread_and_gives_its_connection_back(f
     assert status == 200
     assert len(seen) == 1 and seen[0] != loop_thread  # request_finished ran in the view's thread
     assert views_threads and views_threads[-1] == seen[0]  # which handed its database connection back
-    assert started_meanwhile  # (that thread is asgiref's, made for the view)
+
+
+def test_a_request_thread_serves_the_next_request(finished_in, settings, pool, login_app):
+    application, seen, started = finished_in
+    settings.ALLOWED_HOSTS = ["localhost"]
+    page = f"/u/{pool.slug}/login?app_id={login_app.client_id}"
+
+    async def scenario():
+        first = await asgi_get(application, page)
+        before = len(started)
+        second = await asgi_get(application, page)
+        return first, second, started[before:]
+
+    first, second, started_for_second = run_loop(scenario())
+    assert first == second == 200
+    assert len(seen) == 2 and seen[0] == seen[1]  # the same request thread served both
+    assert started_for_second == []  # no thread started, none to join it
+    assert application.idle_threads() >= 1

@@ -22,7 +22,8 @@ from tests.private_redis import private_redis  # noqa: F401  (fixture)
 ROOT = Path(__file__).resolve().parents[2]
 
 # 24 threads at once use the cache, the rate limiter's storage and the ticket notifications, as
-# request threads of one busy process do; then Redis is asked who is connected.
+# request threads of one busy process do (all starting together: the first command of the process
+# is raced for); then Redis is asked who is connected.
 BUSY_PROCESS = """
 import json, threading, django
 django.setup()
@@ -68,7 +69,7 @@ def test_a_busy_process_shares_one_redis_connection_for_its_commands(private_red
     assert result["same_client"]  # one redis-py client per pool, not one per command
     # every command of the 24 threads, and this CLIENT LIST, went through one connection (the
     # long-poll's subscriber, not started here, is the process's only other one)
-    assert len(result["clients"]) == 1
+    assert len(result["clients"]) == 1, [c["cmd"] for c in result["clients"]]
 
 
 def test_the_command_connections_are_a_setting(private_redis):  # noqa: F811
@@ -141,3 +142,28 @@ def test_excluded_prefixes_still_get_no_policy(rf, settings, prefix_excluded):
                                         "EXCLUDE_URL_PREFIXES": ["/static/"] if prefix_excluded else []}
     response = middleware.CSPMiddleware(lambda request: HttpResponse("x"))(rf.get("/static/app.js"))
     assert ("Content-Security-Policy" in response) is not prefix_excluded
+
+
+@pytest.mark.django_db
+def test_a_new_session_is_one_insert_and_a_taken_key_is_drawn_again(monkeypatch):
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from scanlogin import sessions
+
+    first = sessions.SessionStore()
+    first["_auth_user_id"] = "1"
+    with CaptureQueriesContext(connection) as ctx:
+        first.save()
+    statements = [q["sql"].split()[0].upper() for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"].upper()]
+    assert statements == ["INSERT"]  # no SELECT asking whether the new key is taken
+
+    keys = iter([first.session_key, "k" * 32])  # the first key drawn is taken: the INSERT refuses it
+    monkeypatch.setattr(sessions, "get_random_string", lambda length, chars: next(keys))
+    second = sessions.SessionStore()
+    second["_auth_user_id"] = "2"
+    second.save()
+    assert second.session_key == "k" * 32
+    assert sessions.SessionStore(first.session_key)["_auth_user_id"] == "1"  # the taken one is untouched
+    assert Session.objects.count() == 2

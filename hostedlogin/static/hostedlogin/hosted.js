@@ -139,7 +139,10 @@
   function poll(mine) {
     if (mine !== generation || !current) { return; }
     var since = current.status === "loading" ? "pending" : current.status;
-    fetch(current.url + "?since=" + encodeURIComponent(since) + "&wait=25", { credentials: "same-origin", cache: "no-store" })
+    // 20–28 s, not always 25: browsers that loaded together (a server restart, a busy morning)
+    // drift apart instead of asking again all at once every 25 s.
+    var wait = 20 + Math.floor(Math.random() * 9);
+    fetch(current.url + "?since=" + encodeURIComponent(since) + "&wait=" + wait, { credentials: "same-origin", cache: "no-store" })
       .then(function (r) {
         if (!r.ok) { throw new Error(String(r.status)); }
         return r.json();

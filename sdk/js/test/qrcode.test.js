@@ -38,7 +38,8 @@ test("the code is created, drawn and waited on with a binding header, never a co
   assert.match(p.el.querySelector("img.scanlogin-qr").src, /^blob:/);
   const poll = await until(() => p.server.pollsOf("t1")[0], "first long-poll");
   assert.equal(poll.url.searchParams.get("since"), "pending");
-  assert.equal(poll.url.searchParams.get("wait"), "25");
+  const wait = Number(poll.url.searchParams.get("wait"));
+  assert.ok(Number.isInteger(wait) && wait >= 20 && wait <= 28, `wait=${wait}`);  // spread, not always 25
   assert.equal(poll.headers["x-scanlogin-binding"], secret);
   assert.equal(poll.init.credentials, "omit");
   assert.match(p.el.querySelector(".scanlogin-countdown").textContent, /^Expires in [12]:\d\d$/);
