@@ -338,6 +338,23 @@ async def repoll_cost(spec, meters, tickets, count=1000, conc=20):
     return {**out["steady"], "first": out["first"]}
 
 
+def machine_cpu(spec) -> dict:
+    """CPU seconds so far of what shares the machine with the server: the simulator, PostgreSQL
+    (every postgres process), the private redis-server, and this load generator."""
+    postgres = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/comm") as fh:
+                    if fh.read().strip() == "postgres":
+                        postgres.append(int(entry))
+            except OSError:
+                pass
+    own = os.times()
+    return {"simulator": cpu_seconds(spec.get("sim_pids", [])), "postgres": cpu_seconds(postgres),
+            "redis": cpu_seconds(spec.get("redis_pids", [])), "load generator": own.user + own.system}
+
+
 async def phase_logins(spec):
     """C users log in completely, again and again, for `seconds`; server CPU per complete login."""
     port, users, seconds = spec["port"], spec["users"], spec["seconds"]
@@ -413,15 +430,16 @@ async def phase_logins(spec):
     stop_at[0] = time.monotonic() + 2
     await asyncio.gather(*(user_loop(u) for u in range(users)))
     done[0], steps = 0, {}
-    before = meters.snapshot()
+    before, others0 = meters.snapshot(), machine_cpu(spec)
     stop_at[0] = time.monotonic() + seconds
     await asyncio.gather(*(user_loop(u) for u in range(users)))
-    after = meters.snapshot()
+    after, others1 = meters.snapshot(), machine_cpu(spec)
     r = Meters.rates(before, after)
+    machine = {"server": r["cpu_pct"], **{k: round(100 * (others1[k] - others0[k]) / r["seconds"], 1) for k in others0}}
     return {"users": users, "logins": done[0], "failures": len(failures), "first_failures": failures[:3],
             "logins_per_s": round(done[0] / r["seconds"], 1), "cpu_ms_per_login": round(1000 * r["cpu_s"] / max(1, done[0]), 1),
             "server_cpu_pct": r["cpu_pct"], "xacts_per_login": round(r["xacts_per_s"] * r["seconds"] / max(1, done[0]), 1),
-            "step_median_ms": {k: pct(v, 0.5) for k, v in steps.items()}}
+            "step_median_ms": {k: pct(v, 0.5) for k, v in steps.items()}, "machine_cpu_pct": machine}
 
 
 async def phase_steps(spec):
