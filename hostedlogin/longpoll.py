@@ -119,10 +119,11 @@ class Watch:
     `passive` watches (a status request with wait=0) only read: the poller never reads for them.
     """
 
-    __slots__ = ("hub", "key", "passive", "epoch", "needs_read", "pending", "event", "via")
+    __slots__ = ("hub", "key", "passive", "epoch", "needs_read", "pending", "event", "via", "owner")
 
     def __init__(self, hub: "Hub", key: str, passive: bool = False):
         self.hub, self.key, self.passive = hub, key, passive
+        self.owner: tuple[str, str] | None = None  # (pool, browser hash) once a read showed the ticket is theirs
         self.epoch = hub.epoch if hub.up else None  # covered by push only within this epoch
         self.needs_read = False
         self.pending: dict | None = None  # the newest state delivered and not yet taken
@@ -156,6 +157,7 @@ class Watch:
         state = await read(fn, *args)
         if state is None:
             return None
+        self.owner = (pool, bhash)
         if self.pending is not None and rank(self.pending) > rank(state):
             state = self.pending  # a change pushed while we read
         if up and hub.up and hub.epoch == epoch:
@@ -399,6 +401,10 @@ class Hub:
                 self.stats["poll_deliveries"] += 1
             if up and self.up and self.epoch == epoch == w.epoch:
                 w.needs_read = False  # read after the (re)subscription: push covers it from now on
+                if w.owner is not None and w.key in states:
+                    # kept for the browser's next poll, as a read of its own would be (after a restart
+                    # or an outage, thousands of re-polls are then answered without a read each)
+                    self.cache_put(w.key, *w.owner, states[w.key])
         return 0
 
     def _resync_due(self) -> bool:

@@ -128,6 +128,40 @@ def test_a_waiter_whose_redis_dies_polls_and_then_returns_to_push(redis_notify, 
     run_loop(scenario())
 
 
+def test_after_redis_returns_the_resync_read_answers_the_next_polls_from_memory(redis_notify, make_tickets, settings):
+    """After an outage (or a restart: waiters that came before the subscription) every waiter gets one
+    batched read; the states it read answer those browsers' next polls, not one database read each."""
+    settings.LONGPOLL_FALLBACK_INTERVAL = 0.2
+    settings.LONGPOLL_RECONNECT_MAX = 0.5
+    tickets = make_tickets(3)
+
+    async def scenario():
+        hub = longpoll.Hub(redis_notify.url)
+        hub.watch("warm-up").__exit__()
+        await until(lambda: hub.up, "the hub subscribed")
+        redis_notify.kill()
+        await until(lambda: not hub.up, "the hub noticed Redis is gone")
+        watches = [hub.watch(t.key) for t in tickets]
+        for w in watches:  # each browser's own read, while Redis is down: nothing can be kept
+            assert (await w.load("acme", "b" * 64, one_state, w.key))["status"] == "pending"
+        assert all(hub.cache_get(t.key, "acme", "b" * 64) is None for t in tickets)
+
+        redis_notify.start()
+        await until(lambda: all(hub.covered(w) for w in watches), "the waiters are back on push after one read")
+        for t in tickets:
+            assert hub.cache_get(t.key, "acme", "b" * 64)["status"] == "pending"  # the next poll: from memory
+            assert hub.cache_get(t.key, "acme", "c" * 64) is None  # another browser: the database answers (404)
+            assert hub.cache_get(t.key, "other", "b" * 64) is None
+        loads = []
+        state = await watches[0].load("acme", "b" * 64, lambda *a: loads.append(a) or one_state(*a), tickets[0].key)
+        assert state["status"] == "pending" and loads == []
+        for w in watches:
+            w.__exit__()
+        await hub_close(hub)
+
+    run_loop(scenario())
+
+
 def test_a_burst_of_new_waiters_leaves_the_existing_ones_on_push(redis_notify, make_tickets):
     existing, newcomers = make_tickets(20), make_tickets(400)
 
