@@ -261,7 +261,7 @@ async def waiters_phase(spec, *, mode):
         await meters.settle()
     gap = None
     if mode == "longpoll":  # the browsers only wait: no wait runs out during the windows below
-        gap = round(await quiet_window(sent_at, spec.get("idle_seconds", 8) + 8), 1)
+        gap = round(await quiet_window(sent_at, spec.get("idle_seconds", 8) + 8), 1)  # the idle window, then the scans
     if mode == "outage":
         os.kill(spec["redis_pid"], signal.SIGKILL)
         await asyncio.sleep(2.0)
@@ -270,7 +270,6 @@ async def waiters_phase(spec, *, mode):
     after, a1 = meters.snapshot(), answers[0]
     idle = Meters.rates(before, after)
     redis = await meters.redis_clients() if mode != "outage" else None
-    repoll = await repoll_cost(spec, meters, mine) if mode == "longpoll" else None
     started = {}
     b0, sbefore = answers[0], meters.snapshot()
     failures = await run_scans(phone, sample, spec.get("scan_rate", 20), started)
@@ -278,6 +277,9 @@ async def waiters_phase(spec, *, mode):
     while time.monotonic() < deadline and any(k not in seen for k in started):
         await asyncio.sleep(0.05)
     safter, b1 = meters.snapshot(), answers[0]
+    # after the scans: its own long-polls must not queue ahead of the phones' scans
+    unscanned = [t for t in mine if t["key"] not in started]
+    repoll = await repoll_cost(spec, meters, unscanned) if mode == "longpoll" else None
     stop.set()
     for task in tasks:
         task.cancel()
@@ -314,11 +316,11 @@ async def quiet_window(sent_at: dict, needed: float, tries: int = 4) -> float:
     return min(sent_at.values()) + LONGPOLL_WAIT - time.monotonic()
 
 
-async def repoll_cost(spec, meters, tickets, count=1000, conc=20):
-    """What a browser's next long-poll costs once its wait ran out: `count` re-polls of waiting
-    browsers' tickets (wait=0, on connections of their own), server CPU and transactions each,
-    twice: the first re-poll of a ticket the process has not answered from memory yet (its waiter
-    came in before the process's subscription was up: one read), then the steady state."""
+async def repoll_cost(spec, meters, tickets, count=1000, conc=250):
+    """What a browser's next long-poll costs once its wait ran out: `count` long-polls of waiting
+    browsers' tickets, each a whole cycle (registered, waiting 1 s, timed out, answered), on
+    connections of their own; server CPU and transactions each. Twice: the first of a ticket may
+    be read from the database, the second is the steady state."""
     sample, port = (tickets * (1 + count // len(tickets)))[:count], spec["port"]
     out = {}
     for name in ("first", "steady"):
@@ -329,7 +331,7 @@ async def repoll_cost(spec, meters, tickets, count=1000, conc=20):
             conn = Conn("127.0.0.1", port)
             while queue:
                 t = queue.pop()
-                await conn.request("GET", f"{TICKETS}/{t['key']}?since=pending", cookies={"sl_browser": t["cookie"]})
+                await conn.request("GET", f"{TICKETS}/{t['key']}?since=pending&wait=1", cookies={"sl_browser": t["cookie"]})
             conn.close()
 
         await asyncio.gather(*(worker() for _ in range(conc)))
