@@ -77,7 +77,7 @@ def print_waiters(n, lp, po):
         rows.append(("  cycle: registered, waiting, answered;", "", ""))
         rows.append(("  measured after the scans, with the others", "", ""))
         rows.append(("  still waiting and re-polling)", "", ""))
-        rows.append(("  (first one after the server started)", f"{rp['first']['cpu_ms_each']} ms CPU, {rp['first']['xacts_each']} xacts", ""))
+        rows.append(("  (the first pass over those tickets)", f"{rp['first']['cpu_ms_each']} ms CPU, {rp['first']['xacts_each']} xacts", ""))
         rows.append(("  → all waiters re-polling (page: 20–28 s)", f"{steady:.1f} % of a core", ""))
     print(f"   {'':40s} {'long-poll':>26s} {'800 ms polling':>30s}")
     for name, a, b in rows:

@@ -109,8 +109,9 @@ def close_response(close):
     Closing sends request_finished, whose receivers hand the request thread's database connection
     back to the pool, so after a sync view it must run in that thread, and it still does. A request
     that never left the event loop (the long-poll, a re-poll answered from memory, a health check)
-    has no thread and no connection: asgiref would start a thread only for this close, and another
-    to join it, about a fifth of such a request's CPU. Its response is closed in place.
+    ran nothing in its request thread and has no connection to hand back: a hop to that thread (and
+    its start, if the thread is new) only for this close would be wasted. Its response is closed in
+    place.
     """
     if request_thread_used():
         return sync_to_async(close)

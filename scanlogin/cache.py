@@ -5,8 +5,8 @@ instances per thread / async context. Under ASGI every request runs in a fresh c
 fresh thread, so every request that touched the cache opened a new Redis connection (connect,
 handshake) and left it to the garbage collector. This backend shares one client (one pool) per
 process and per configuration; redis-py's pools are thread-safe. The ticket notifications publish
-through the same pool (`redis_client()`), so a process holds few Redis connections: those in
-use at once, plus the long-poll subscriber.
+through the same pool (`redis_client()`), so a process holds at most REDIS_POOL_MAX_SIZE Redis
+connections for commands (a blocking pool, scanlogin/settings.py), plus the long-poll subscriber.
 
 Django's client also builds a new redis-py `Redis` object around the pool for every command
 (about 0.1 ms of CPU each, a few per login); `SharedClient` builds it once per pool.

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.contrib.auth import middleware as _auth
 from django.contrib.messages import middleware as _messages
 from django.contrib.messages.storage import default_storage
+from django.contrib.sessions import middleware as _sessions
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.contrib.sessions import middleware as _sessions
 from django.middleware import clickjacking as _clickjacking
 from django.middleware import common as _common
 from django.middleware import csrf as _csrf

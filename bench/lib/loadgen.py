@@ -27,7 +27,7 @@ from stack import NOTIFY_CLIENT_NAME, cpu_seconds, raise_nofile  # noqa: E402
 POOL, APP_ID, CONNECTION = "demo", "demo-app", "wechat-pc"
 TICKETS = f"/u/{POOL}/api/qr-tickets"
 # The long-polling browsers ask for the contract's longest wait; the page asks for 20–28 s (the
-# steady-state cost of its re-polls is printed from the measured cost of one re-poll).
+# steady-state cost of its re-polls is printed from the measured cost of one re-poll cycle).
 LONGPOLL_WAIT = 30
 
 
@@ -319,8 +319,8 @@ async def quiet_window(sent_at: dict, needed: float, tries: int = 4) -> float:
 async def repoll_cost(spec, meters, tickets, count=1000, conc=250):
     """What a browser's next long-poll costs once its wait ran out: `count` long-polls of waiting
     browsers' tickets, each a whole cycle (registered, waiting 1 s, timed out, answered), on
-    connections of their own; server CPU and transactions each. Twice: the first of a ticket may
-    be read from the database, the second is the steady state."""
+    connections of their own; server CPU and transactions each. Two passes over the same tickets:
+    the first may read a ticket the process keeps no state of, the second is the steady state."""
     sample, port = (tickets * (1 + count // len(tickets)))[:count], spec["port"]
     out = {}
     for name in ("first", "steady"):
