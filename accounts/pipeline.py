@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
+from scanlogin.queries import unique_row
+
 from .models import EndUser, Identity, LoginOutcome
 from .services import end_user_create, identity_link, identity_touch
 
@@ -59,7 +61,7 @@ class Resolution:
 
 def find_by_identity(ctx: LoginContext) -> Resolution | None:
     """The identity (pool, AppID, openid) is known: its user logs in."""
-    identity = Identity.objects.select_related("user").filter(pool=ctx.pool, app_id=ctx.app_id, openid=ctx.openid).first()
+    identity = unique_row(Identity.objects.select_related("user").filter(pool=ctx.pool, app_id=ctx.app_id, openid=ctx.openid))
     return Resolution(identity.user, LoginOutcome.LOGGED_IN, identity) if identity else None
 
 

@@ -188,7 +188,9 @@ class Connection(models.Model):
     def is_enabled_for(self, application) -> bool:
         """Users of the application may log in with this connection: it is enabled and switched on
         for the application (connections.selectors.is_linked is the switch alone)."""
-        return self.enabled and self.links.filter(application=application).exists()
+        from .selectors import linked_application_ids  # (selectors import this module)
+
+        return self.enabled and application.pk in linked_application_ids(self)
 
 
 class ConnectionApplication(models.Model):

@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from scanlogin.config_cache import config_cache
 from scanlogin.errors import NotFound
 
 from .models import Connection, ConnectionApplication
@@ -22,8 +23,25 @@ def connections_enabled_for(application):
     ).order_by("display_name")
 
 
+def enabled_connections(application) -> list[Connection]:
+    """connections_enabled_for as a list, kept per process (scanlogin/config_cache.py): what every
+    login page and every new ticket reads."""
+    return config_cache.get(("enabled-connections", application.pk), lambda: list(connections_enabled_for(application)))
+
+
 def connection_get_enabled_for(*, application, identifier: str) -> Connection | None:
-    return connections_enabled_for(application).filter(identifier=identifier).first()
+    return next((conn for conn in enabled_connections(application) if conn.identifier == identifier), None)
+
+
+def connection_by_id(pk) -> Connection:
+    """A connection by primary key, for a row that refers to it (a ticket); kept per process."""
+    return config_cache.get(("connection-id", pk), lambda: Connection.objects.get(pk=pk))
+
+
+def linked_application_ids(connection) -> frozenset:
+    """The applications the connection is switched on for (ids), kept per process."""
+    return config_cache.get(("linked-applications", connection.pk),
+                            lambda: frozenset(ConnectionApplication.objects.filter(connection=connection).values_list("application_id", flat=True)))
 
 
 def applications_enabled_for(connection):

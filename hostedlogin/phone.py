@@ -18,9 +18,11 @@ from connections.wechat.client import client_for_connection
 from connections.wechat.errors import WeChatError
 from scanlogin.errors import NotFound, ServiceError
 from scanlogin.hashing import sha256_hex
+from scanlogin.queries import unique_row
 
 from .models import LoginTicket, TicketStatus
 from .tickets import (
+    CONFIG_RELATIONS,
     exchange_window,
     expire_if_overdue,
     mask_nickname,
@@ -29,6 +31,7 @@ from .tickets import (
     ticket_lock,
     ticket_wechat_failure,
     transition,
+    with_config,
 )
 
 SCAN_CONFIRM_WINDOW = 60  # a scan near the end of the code's life still leaves time to confirm
@@ -60,12 +63,13 @@ def _live(ticket: LoginTicket | None, wanted: str) -> LoginTicket:
 def _by_scan_token(scan_token: str) -> LoginTicket | None:
     if not scan_token:
         return None
-    return LoginTicket.objects.select_related("connection", "application", "pool").filter(scan_token_hash=sha256_hex(scan_token)).first()
+    ticket = unique_row(LoginTicket.objects.filter(scan_token_hash=sha256_hex(scan_token)))
+    return ticket and with_config(ticket, *CONFIG_RELATIONS)
 
 
 def _scanned_profile(ticket: LoginTicket, app_id: str, openid: str) -> tuple[str, str]:
     """The masked nickname/avatar the PC page may show: from a known account, else WeChat's default."""
-    identity = Identity.objects.select_related("user").filter(pool_id=ticket.pool_id, app_id=app_id, openid=openid).first()
+    identity = unique_row(Identity.objects.select_related("user").filter(pool_id=ticket.pool_id, app_id=app_id, openid=openid))
     if identity and identity.user.nickname:
         return mask_nickname(identity.user.nickname), identity.user.avatar
     return str(_("WeChat user")), ""
@@ -73,7 +77,8 @@ def _scanned_profile(ticket: LoginTicket, app_id: str, openid: str) -> tuple[str
 
 def ticket_scan(*, scene: str, code: str) -> tuple[LoginTicket, str]:
     """Exchange the wx.login code, mark the ticket scanned, return it with a new scan token."""
-    ticket = _live(LoginTicket.objects.select_related("connection", "application", "pool").filter(scene=scene).first(), TicketStatus.PENDING)
+    found = unique_row(LoginTicket.objects.filter(scene=scene))
+    ticket = _live(found and with_config(found, *CONFIG_RELATIONS), TicketStatus.PENDING)
     if not ticket.connection.is_enabled_for(ticket.application):  # disabled since the code was drawn
         raise _not_found()
     with _failure_logged(ticket):

@@ -2,7 +2,7 @@
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from connections.selectors import connection_get_enabled_for, connections_enabled_for
+from connections.selectors import connection_get_enabled_for, enabled_connections
 from scanlogin.errors import NotFound
 from tenants.models import Application
 from tenants.selectors import usable_key
@@ -11,7 +11,7 @@ from .models import FUNNEL_STAGES, TicketStageDay, WeChatFailureDay
 
 
 def login_connections(application: Application):
-    return list(connections_enabled_for(application))
+    return enabled_connections(application)
 
 
 def connection_not_found() -> NotFound:

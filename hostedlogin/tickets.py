@@ -15,7 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LoginOutcome
 from accounts.services import login_event_record, login_events_record_many
-from scanlogin.errors import ServiceError
+from connections.selectors import connection_by_id
+from scanlogin.errors import NotFound, ServiceError
+from scanlogin.queries import unique_row
+from tenants.selectors import application_by_id, pool_by_id, pool_get
 
 from . import notify
 from .counters import stage_reached, wechat_failure_seen
@@ -49,13 +52,34 @@ def ticket_create(*, pool, application, connection, browser_hash: str, ip: str |
 def ticket_get_for_browser(*, pool_slug: str, key: str, browser_hash: str, related: tuple = ()) -> LoginTicket | None:
     """The ticket if it exists in this pool and this browser created it (else None → 404).
 
-    `related` names the foreign keys the caller will use, fetched in the same query. The key is
-    unique: no ORDER BY (`.first()` would add one and compile it on every long-poll read).
+    `related` names the foreign keys the caller will use: the configuration rows (pool, application,
+    connection) from this process's copy, the others in the same query.
     """
     if not browser_hash or not key or len(key) > 64:
         return None
-    found = LoginTicket.objects.select_related(*related).filter(key=key, pool__slug=pool_slug, browser_hash=browser_hash)[:1]
-    return next(iter(found), None)
+    try:
+        pool = pool_get(slug=pool_slug)
+    except NotFound:
+        return None
+    config = [name for name in related if name in CONFIG_RELATIONS]
+    found = LoginTicket.objects.select_related(*[name for name in related if name not in CONFIG_RELATIONS])
+    ticket = unique_row(found.filter(key=key, pool_id=pool.pk, browser_hash=browser_hash))
+    if ticket is not None:
+        ticket.pool = pool
+        with_config(ticket, *config)
+    return ticket
+
+
+CONFIG_RELATIONS = ("pool", "application", "connection")
+
+
+def with_config(ticket: LoginTicket, *names: str) -> LoginTicket:
+    """Attach the ticket's configuration rows (pool, application, connection) from this process's
+    copy (scanlogin/config_cache.py) instead of joining them into every ticket read."""
+    loaders = {"pool": pool_by_id, "application": application_by_id, "connection": connection_by_id}
+    for name in names:
+        setattr(ticket, name, loaders[name](getattr(ticket, f"{name}_id")))
+    return ticket
 
 
 def mask_nickname(name: str) -> str:

@@ -37,6 +37,11 @@ class Breaker:
     def available(self) -> bool:
         return time.monotonic() >= self._down_until
 
+    @property
+    def down(self) -> bool:
+        """Redis failed and has not answered since (whether or not it is time to try it again)."""
+        return self._down
+
     def failed(self, exc: BaseException) -> None:
         with self._lock:
             self._down_until = time.monotonic() + getattr(settings, "REDIS_RETRY_SECONDS", 5)
@@ -72,8 +77,8 @@ class FallbackCache:
         self.breaker = breaker
         self.local = LocMemCache(f"scanlogin-fallback-{alias}", {"OPTIONS": {"MAX_ENTRIES": max_entries}})
 
-    def _shared(self, method: str, *args, **kwargs):
-        """(True, result) from the default cache, or (False, None) when it is unreachable."""
+    def shared(self, method: str, *args, **kwargs):
+        """(True, result) of the default cache's `method`, or (False, None) when it is unreachable."""
         if not self.breaker.available():
             return False, None
         try:
@@ -85,25 +90,25 @@ class FallbackCache:
         return True, result
 
     def get(self, key, default=None):
-        ok, value = self._shared("get", key, default)
+        ok, value = self.shared("get", key, default)
         return value if ok else self.local.get(key, default)
 
     def set(self, key, value, timeout=None):
         self.local.set(key, value, timeout=timeout)
-        self._shared("set", key, value, timeout=timeout)
+        self.shared("set", key, value, timeout=timeout)
 
     def add(self, key, value, timeout=None) -> bool:
-        ok, added = self._shared("add", key, value, timeout=timeout)
+        ok, added = self.shared("add", key, value, timeout=timeout)
         return added if ok else self.local.add(key, value, timeout=timeout)
 
     def delete(self, key) -> None:
         self.local.delete(key)
-        self._shared("delete", key)
+        self.shared("delete", key)
 
     def delete_many(self, keys) -> None:
         keys = list(keys)
         self.local.delete_many(keys)
-        self._shared("delete_many", keys)
+        self.shared("delete_many", keys)
 
     def clear_local(self) -> None:
         self.local.clear()

@@ -136,6 +136,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "scanlogin"}}
 
+# Configuration rows (pools, applications, connections) are kept per process and re-checked against a
+# generation in Redis at most every CONFIG_CACHE_SECONDS: how long a change made in another process
+# (a disabled application, say) may take to reach this one. 0 turns the cache off; without Redis it is off.
+CONFIG_CACHE_SECONDS = env.float("CONFIG_CACHE_SECONDS", default=1.0)
+
 SESSION_ENGINE = "scanlogin.sessions"  # database sessions (scanlogin/sessions.py: no look-up before a new key)
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -8,6 +8,7 @@ exist: a 404 for outsiders, never a 403 that tells them it is there.
 """
 from django.utils.translation import gettext_lazy as _
 
+from scanlogin.config_cache import config_cache
 from scanlogin.errors import NotFound
 
 from .models import Application, Membership, Role, UserPool
@@ -45,16 +46,29 @@ def pool_get_for_staff(*, user, slug) -> UserPool:
 
 
 def pool_get(*, slug) -> UserPool:
-    """The pool a hosted-login or OIDC URL names; NotFound when there is none."""
-    pool = UserPool.objects.filter(slug=slug).first() if usable_key(slug) else None
+    """The pool a hosted-login or OIDC URL names; NotFound when there is none (kept per process:
+    scanlogin/config_cache.py)."""
+    pool = config_cache.get(("pool", slug), lambda: UserPool.objects.filter(slug=slug).first()) if usable_key(slug) else None
     if pool is None:
         raise NotFound("pool_not_found", _("No such user pool."))
     return pool
 
 
 def application_get(*, pool, client_id) -> Application:
-    """The pool's application by client_id; another pool's application is as unknown as none."""
-    app = Application.objects.filter(pool=pool, client_id=client_id).first() if usable_key(client_id) else None
+    """The pool's application by client_id; another pool's application is as unknown as none (kept
+    per process: scanlogin/config_cache.py)."""
+    app = config_cache.get(("application", pool.pk, client_id),
+                           lambda: Application.objects.filter(pool=pool, client_id=client_id).first()) if usable_key(client_id) else None
     if app is None:
         raise NotFound("application_not_found", _("No such application."))
     return app
+
+
+def pool_by_id(pk) -> UserPool:
+    """A pool by primary key, for a row that refers to it (a ticket); kept per process."""
+    return config_cache.get(("pool-id", pk), lambda: UserPool.objects.get(pk=pk))
+
+
+def application_by_id(pk) -> Application:
+    """An application by primary key, for a row that refers to it (a ticket); kept per process."""
+    return config_cache.get(("application-id", pk), lambda: Application.objects.get(pk=pk))

@@ -36,10 +36,12 @@ def pytest_sessionstart(session):
 
 @pytest.fixture(autouse=True)
 def fresh_abuse_counters():
-    """Each test starts with no rate-limit or budget counts, Redis taken as up and no process-memory
-    fallback copies (these are shared state across tests otherwise)."""
+    """Each test starts with no rate-limit or budget counts, Redis taken as up, no process-memory
+    fallback copies and no kept configuration rows (these are shared state across tests otherwise)."""
     from scanlogin import fallback, ratelimit
+    from scanlogin.config_cache import config_cache
 
+    config_cache.clear()  # a rolled-back test's rows (no signal) must not be remembered into the next
     ratelimit.reset()
     fallback.redis_breaker.reset()
     fallback.shared_cache.clear_local()

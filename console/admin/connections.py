@@ -22,6 +22,7 @@ from connections.wizard import WECHAT_MODES
 from console.scoping import PoolScopedAdmin, current_pool, is_pool_admin
 from console.site import console_site
 from oidc.selectors import callback_gaps_for_connection
+from scanlogin.config_cache import config_cache
 from scanlogin.errors import ServiceError
 from tenants.selectors import application_get
 
@@ -177,10 +178,12 @@ class ConnectionAdmin(PoolScopedAdmin):
     @admin.action(description=_("Disable selected identity sources"), permissions=["change"])
     def disable_connections(self, request, queryset):
         queryset.update(enabled=False)
+        config_cache.changed()  # an UPDATE sends no signal
 
     @admin.action(description=_("Enable selected identity sources"), permissions=["change"])
     def enable_connections(self, request, queryset):
         queryset.update(enabled=True)
+        config_cache.changed()
 
     # --- extra pages ----------------------------------------------------------------------
     def get_urls(self):

@@ -11,6 +11,7 @@ from accounts.models import EndUser
 from accounts.services import end_user_create
 from connections.models import Connection
 from connections.services import connection_create, connection_enable_for
+from scanlogin.config_cache import config_cache
 from scanlogin.hashing import sha256_hex
 from tenants.models import Application, Role, UserPool
 from tenants.services import application_create, membership_set
@@ -76,6 +77,7 @@ class Command(BaseCommand):
                 app, _secret = application_create(pool=pool, name=name, client_type=kind, redirect_uris=[f"{origin}/callback"],
                                                   web_origins=[origin], description="The sample website of examples/website.")
                 Application.objects.filter(pk=app.pk).update(client_id=client_id)
+                config_cache.changed()  # an UPDATE sends no signal
                 app.refresh_from_db()
             if kind == "confidential":
                 app.client_secret_hash = sha256_hex(os.environ.get("EXAMPLE_CLIENT_SECRET", "example-site-secret"))
@@ -109,5 +111,6 @@ class Command(BaseCommand):
                 redirect_uris=[f"{host}/u/{pool.slug}/welcome"],
             )
             Application.objects.filter(pk=app.pk).update(client_id=DEMO_APP_CLIENT_ID)
+            config_cache.changed()  # an UPDATE sends no signal
             app.refresh_from_db()
         return app
