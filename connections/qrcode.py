@@ -8,10 +8,10 @@ import functools
 import io
 import logging
 
-import qrcode
 from django.conf import settings
 from PIL import Image, ImageDraw, ImageOps
-from qrcode.constants import ERROR_CORRECT_H
+
+from scanlogin.qrdraw import qr_image
 
 from .wechat.client import client_for_connection
 from .wechat.scene import validate_scene
@@ -46,11 +46,7 @@ def render_login_code(*, connection, scene: str) -> bytes:
 
 def link_qr(url: str, width: int = CODE_WIDTH) -> Image.Image:
     """A plain QR of `url` ("scan a normal link QR to open the mini-program"), error correction H."""
-    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_H, border=2, box_size=10)
-    qr.add_data(url)
-    qr.make(fit=True)
-    image = qr.make_image(fill_color="black", back_color="white").get_image().convert("RGB")
-    return image.resize((width, width), resample=Image.Resampling.NEAREST)
+    return qr_image(url, width)
 
 
 def open_logo(connection) -> Image.Image | None:

@@ -106,6 +106,15 @@ def test_unknown_scan_token_is_404(client, db):
         assert response.status_code == 404 and response.json()["error"] == "ticket_not_found"
 
 
+def test_a_nul_character_in_a_scene_or_scan_token_is_an_unknown_ticket_not_a_500(client, db):
+    # PostgreSQL refuses NUL in text: such a value must never reach a query.
+    response = client.post("/api/miniprogram/scan", json.dumps({"scene": "ab\x00c", "code": "x"}), content_type="application/json")
+    assert response.status_code == 404 and response.json()["error"] == "ticket_not_found"
+    for action in ("confirm", "cancel"):
+        response = client.post(f"/api/miniprogram/{action}", json.dumps({"scan_token": "x\x00y", "phone_code": "c"}), content_type="application/json")
+        assert response.status_code == 404 and response.json()["error"] == "ticket_not_found"
+
+
 def test_get_is_not_allowed_on_the_phone_api(client, db):
     assert client.get("/api/miniprogram/scan").status_code == 405
 
