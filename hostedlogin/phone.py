@@ -64,7 +64,7 @@ def _live(ticket: LoginTicket | None, wanted: str) -> LoginTicket:
 def _by_scan_token(scan_token: str) -> LoginTicket | None:
     if not usable_key(scan_token):
         return None
-    ticket = unique_row_where(LoginTicket, "scan_token_hash = %s", [sha256_hex(scan_token)])
+    ticket = unique_row_where(LoginTicket, '"scan_token_hash" = %s', [sha256_hex(scan_token)])
     return ticket and with_config(ticket, *CONFIG_RELATIONS)
 
 
@@ -78,7 +78,7 @@ def _scanned_profile(ticket: LoginTicket, app_id: str, openid: str) -> tuple[str
 
 def ticket_scan(*, scene: str, code: str) -> tuple[LoginTicket, str]:
     """Exchange the wx.login code, mark the ticket scanned, return it with a new scan token."""
-    found = unique_row_where(LoginTicket, "scene = %s", [scene]) if usable_key(scene) else None  # (no NUL for PostgreSQL)
+    found = unique_row_where(LoginTicket, '"scene" = %s', [scene]) if usable_key(scene) else None  # (no NUL for PostgreSQL)
     ticket = _live(found and with_config(found, *CONFIG_RELATIONS), TicketStatus.PENDING)
     if not ticket.connection.is_enabled_for(ticket.application):  # disabled since the code was drawn
         raise _not_found()

@@ -66,7 +66,7 @@ def ticket_get_for_browser(*, pool_slug: str, key: str, browser_hash: str, relat
     if joined:  # the exchange: its user and identity in the same query
         ticket = unique_row(LoginTicket.objects.select_related(*joined).filter(key=key, pool_id=pool.pk, browser_hash=browser_hash))
     else:  # every status poll and code: not compiled each time
-        ticket = unique_row_where(LoginTicket, "key = %s AND pool_id = %s AND browser_hash = %s", [key, pool.pk, browser_hash])
+        ticket = unique_row_where(LoginTicket, '"key" = %s AND "pool_id" = %s AND "browser_hash" = %s', [key, pool.pk, browser_hash])
     if ticket is not None:
         ticket.pool = pool
         with_config(ticket, *config)

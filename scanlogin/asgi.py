@@ -2,13 +2,14 @@
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from functools import wraps
 
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scanlogin.settings")
 django.setup(set_prefix=False)
 
-from asgiref.sync import SyncToAsync, ThreadSensitiveContext, sync_to_async  # noqa: E402  (after setup)
+from asgiref.sync import SyncToAsync, ThreadSensitiveContext, iscoroutinefunction, sync_to_async  # noqa: E402  (after setup)
 from django.core import signals  # noqa: E402
 from django.core.handlers import asgi as django_asgi  # noqa: E402
 from django.db import close_old_connections, reset_queries  # noqa: E402
@@ -24,12 +25,15 @@ class RequestThread(ThreadPoolExecutor):
         super().__init__(max_workers=1, thread_name_prefix="request")
         self.pending = 0
         self.used_by_request = False  # whether the current request ran anything here
+        self.submitted = 0  # everything ever run here, counted when handed in
+        self.handed_back_at = -1  # `submitted` when the current request's view handed its connection back
         self._count_lock = threading.Lock()
 
     def submit(self, fn, /, *args, **kwargs):
         with self._count_lock:
             self.pending += 1
             self.used_by_request = True
+            self.submitted += 1
         future = super().submit(fn, *args, **kwargs)
         future.add_done_callback(self._done)
         return future
@@ -61,7 +65,7 @@ class ASGIHandler(django_asgi.ASGIHandler):
         with self._idle_lock:
             thread = self._idle.pop() if self._idle else None
         thread = thread or RequestThread()
-        thread.used_by_request = False
+        thread.used_by_request, thread.handed_back_at = False, -1
         try:
             async with ThreadSensitiveContext(executor=thread):
                 await self.handle(scope, receive, send)
@@ -75,6 +79,12 @@ class ASGIHandler(django_asgi.ASGIHandler):
 
     def idle_threads(self) -> int:
         return len(self._idle)
+
+    def make_view_atomic(self, view):
+        """Django wraps every view here (in ATOMIC_REQUESTS' transaction when set); a sync view is
+        also wrapped to hand its database connection back as soon as it returns."""
+        view = super().make_view_atomic(view)
+        return view if iscoroutinefunction(view) else hands_back_its_connection(view)
 
 
 application = ASGIHandler()
@@ -91,15 +101,44 @@ def no_thread_at_request_start() -> None:
     signals.request_started.disconnect(reset_queries)
 
 
-def request_thread_used() -> bool:
-    """Whether the current request's sync code ran in its request thread."""
+def _request_executor():
+    """The executor of the current request's sync code (a RequestThread, asgiref's own, or None),
+    from the request's context (in its thread too: the context travels with each call)."""
     try:
         context = SyncToAsync.thread_sensitive_context.get()
     except LookupError:
+        return _OUTSIDE_A_REQUEST
+    return SyncToAsync.context_to_thread_executor.get(context)
+
+
+_OUTSIDE_A_REQUEST = object()
+
+
+def hands_back_its_connection(view):
+    """A sync view that, once it returns, hands its thread's database connection back to the pool
+    right there (what request_finished does: close_old_connections), so the response's close later
+    needs no hop to this thread of its own. If anything else of the request runs in the thread
+    afterwards (a session saved, a template rendered), the close goes to the thread as before."""
+    @wraps(view)
+    def view_then_hand_back(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        executor = _request_executor()
+        if isinstance(executor, RequestThread):
+            close_old_connections()
+            executor.handed_back_at = executor.submitted
+        return response
+
+    return view_then_hand_back
+
+
+def request_thread_needed_to_close() -> bool:
+    """Whether closing the current request's response must run in its request thread: something ran
+    there that has not handed its database connection back yet."""
+    executor = _request_executor()
+    if executor is _OUTSIDE_A_REQUEST:
         return True  # outside a request's context: keep Django's own behaviour
-    executor = SyncToAsync.context_to_thread_executor.get(context)
     if isinstance(executor, RequestThread):
-        return executor.used_by_request
+        return executor.used_by_request and executor.handed_back_at != executor.submitted
     return executor is not None  # asgiref's own executor exists once something ran in it
 
 
@@ -111,9 +150,10 @@ def close_response(close):
     that never left the event loop (the long-poll, a re-poll answered from memory, a health check)
     ran nothing in its request thread and has no connection to hand back: a hop to that thread (and
     its start, if the thread is new) only for this close would be wasted. Its response is closed in
-    place.
+    place; so is the response of a sync view that handed its connection back when it returned
+    (`hands_back_its_connection`) with nothing run in its thread since.
     """
-    if request_thread_used():
+    if request_thread_needed_to_close():
         return sync_to_async(close)
 
     async def close_in_place():

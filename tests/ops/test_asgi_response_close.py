@@ -1,7 +1,8 @@
-"""Request threads under ASGI: a response is closed in the request's thread when its view ran in
-one (the thread's database connection goes back to the pool there), in place when the request never
-left the event loop (no thread is started only to close it); a request thread serves the next
-request instead of a new thread being started for each."""
+"""Request threads under ASGI: a sync view hands its thread's database connection back to the pool
+as it returns, so its response is closed in place, like that of a request that never left the event
+loop (no hop, no thread started only to close it); when more of the request ran in its thread after
+the view (a session saved), the close goes to that thread. A request thread serves the next request
+instead of a new thread being started for each."""
 import asyncio
 import threading
 
@@ -73,7 +74,7 @@ def test_a_request_that_stays_on_the_event_loop_is_closed_in_place(finished_in, 
     assert started_meanwhile == []  # and no thread was started for it
 
 
-def test_a_sync_view_is_closed_in_its_own_thread_and_gives_its_connection_back(finished_in, settings, pool, login_app):
+def test_a_sync_view_hands_its_connection_back_in_its_thread_and_is_closed_in_place(finished_in, settings, pool, login_app):
     application, seen, started = finished_in
     settings.ALLOWED_HOSTS = ["localhost"]
     views_threads = []
@@ -94,8 +95,52 @@ def test_a_sync_view_is_closed_in_its_own_thread_and_gives_its_connection_back(f
     finally:
         connections["default"].__class__.close = real_close
     assert status == 200
-    assert len(seen) == 1 and seen[0] != loop_thread  # request_finished ran in the view's thread
-    assert views_threads and views_threads[-1] == seen[0]  # which handed its database connection back
+    # The view's thread handed its database connection back as the view returned …
+    assert views_threads and loop_thread not in views_threads
+    # … so the response was closed on the event loop, without a second hop to that thread.
+    assert seen == [loop_thread]
+
+
+def session_writing_view(request):
+    """A sync view whose session the middleware saves after it returned (in the request thread)."""
+    from django.http import HttpResponse
+
+    request.session["seen"] = True
+    return HttpResponse("ok")
+
+
+urlpatterns = []  # (this module is the ROOT_URLCONF of the test below)
+
+
+def test_work_in_the_request_thread_after_the_view_keeps_the_close_there(finished_in, settings):
+    from django.urls import path
+
+    application, seen, started = finished_in
+    settings.ALLOWED_HOSTS = ["localhost"]
+    settings.ROOT_URLCONF = __name__
+    urlpatterns[:] = [path("session-writer", session_writing_view)]
+    views_threads = []
+    real_close = connections["default"].__class__.close
+
+    def note_close(conn):
+        views_threads.append(threading.get_ident())
+        return real_close(conn)
+
+    async def scenario():
+        status = await asgi_get(application, "/session-writer")
+        return status, threading.get_ident()
+
+    connections["default"].__class__.close = note_close
+    try:
+        status, loop_thread = run_loop(scenario())
+    finally:
+        connections["default"].__class__.close = real_close
+        urlpatterns.clear()
+    assert status == 200
+    # The session was saved in the request thread after the view had handed its connection back:
+    # the close went to that thread, which handed the session's connection back too.
+    assert len(seen) == 1 and seen[0] != loop_thread
+    assert views_threads[-1] == seen[0]
 
 
 def test_a_request_thread_serves_the_next_request(finished_in, settings, pool, login_app):
