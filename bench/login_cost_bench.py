@@ -58,7 +58,7 @@ def main() -> int:
             browser = requests.Session()
             tickets = f"{web}/u/{POOL}/api/qr-tickets"
             assert step("page", lambda: browser.get(f"{web}/u/{POOL}/login", params={"app_id": APP_ID})).status_code == 200
-            csrf = {"X-CSRFToken": browser.cookies["csrftoken"]}
+            csrf = {"X-CSRFToken": browser.cookies["csrftoken"], "Origin": web}  # (a browser sends Origin with its POSTs)
             created = step("ticket", lambda: browser.post(tickets, json={"app_id": APP_ID, "connection": CONNECTION}, headers=csrf))
             assert created.status_code == 201, created.text
             key = created.json()["ticket"]

@@ -9,6 +9,8 @@ through its `check_request_enabled` signal (connected in hostedlogin/apps.py).
 import re
 
 from hostedlogin.models import LoginTicket
+from scanlogin.config_cache import config_cache
+from scanlogin.cors import same_origin
 from tenants.models import Application
 
 _PATH = re.compile(
@@ -16,11 +18,15 @@ _PATH = re.compile(
 )
 
 
-def _pool_origins(slug: str) -> set[str]:
-    origins = set()
-    for values in Application.objects.filter(pool__slug=slug).values_list("web_origins", flat=True):
-        origins.update(values or [])
-    return origins
+def _pool_origins(slug: str) -> frozenset[str]:
+    """Every web origin of the pool's applications (kept per process: scanlogin/config_cache.py)."""
+    def load():
+        origins = set()
+        for values in Application.objects.filter(pool__slug=slug).values_list("web_origins", flat=True):
+            origins.update(values or [])
+        return frozenset(origins)
+
+    return config_cache.get(("pool-origins", slug), load)
 
 
 def _ticket_origins(slug: str, key: str) -> set[str] | None:
@@ -50,7 +56,7 @@ def cors_allowed(sender=None, request=None, **kwargs) -> bool:
     if not origin:
         return False
     match = _PATH.match(request.path_info)
-    if match is None or origin == f"{request.scheme}://{request.get_host()}":
+    if match is None or same_origin(request):
         return False  # not a CORS route, or the hosted login's own page (same origin: nothing to allow)
     on_domain = getattr(request, "pool_domain", None)
     slug = match["pool"] or on_domain

@@ -382,8 +382,10 @@ async def phase_logins(spec):
         csrf = cookies["csrftoken"]
         jar = {"csrftoken": csrf}
         t = time.monotonic()
+        # A browser sends Origin with its POSTs (here the hosted login's own origin).
+        posted = {"X-CSRFToken": csrf, "Origin": f"http://127.0.0.1:{port}"}
         status, body, cookies = await post_json(browser, TICKETS, {"app_id": APP_ID, "connection": CONNECTION},
-                                                headers={"X-CSRFToken": csrf}, cookies=jar)
+                                                headers=posted, cookies=jar)
         timed("ticket", t)
         assert status == 201, body
         jar.update(cookies)
@@ -410,7 +412,7 @@ async def phase_logins(spec):
         status, _h, answer, _c = await waiting
         assert json.loads(answer)["status"] == "confirmed", answer
         t = time.monotonic()
-        status, body, cookies = await post_json(browser, f"{TICKETS}/{key}/exchange", {}, headers={"X-CSRFToken": csrf}, cookies=jar)
+        status, body, cookies = await post_json(browser, f"{TICKETS}/{key}/exchange", {}, headers=posted, cookies=jar)
         timed("exchange", t)
         assert status == 200 and body["status"] == "consumed", body
 

@@ -15,11 +15,11 @@ from tests.private_redis import run_loop
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-async def asgi_get(application, url: str) -> int:
+async def asgi_get(application, url: str, headers=()) -> int:
     path, _, query = url.partition("?")
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
              "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",
-             "headers": [(b"host", b"localhost")], "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000)}
+             "headers": [(b"host", b"localhost"), *headers], "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000)}
     sent, first = [], [True]
 
     async def receive():
@@ -99,6 +99,23 @@ def test_a_sync_view_hands_its_connection_back_in_its_thread_and_is_closed_in_pl
     assert views_threads and loop_thread not in views_threads
     # … so the response was closed on the event loop, without a second hop to that thread.
     assert seen == [loop_thread]
+
+
+@pytest.mark.parametrize("origin, stays_on_the_loop", [(b"http://localhost", True), (b"https://shop.example.com", False)])
+def test_a_request_from_the_hosted_page_itself_decides_no_cors_in_a_thread(finished_in, settings, pool, origin, stays_on_the_loop):
+    # Browsers send Origin with their POSTs on the hosted login's own page too: nothing to decide there.
+    # Another origin's request is decided in the request thread (the rule reads applications).
+    application, seen, started = finished_in
+    settings.ALLOWED_HOSTS = ["localhost"]
+    settings.LONGPOLL_DB_THREADS = 4  # the status read on the long-poll's own threads, as in production
+
+    async def scenario():
+        status = await asgi_get(application, f"/u/{pool.slug}/api/qr-tickets/nope?since=&wait=0", headers=[(b"origin", origin)])
+        return status, threading.get_ident()
+
+    status, loop_thread = run_loop(scenario())
+    assert status == 404
+    assert (seen == [loop_thread]) is stays_on_the_loop
 
 
 def session_writing_view(request):
