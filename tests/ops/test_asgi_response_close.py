@@ -59,6 +59,20 @@ def finished_in():
     signals.request_finished.disconnect(record)
 
 
+@pytest.fixture
+def closed_in(monkeypatch):
+    """The thread of each database connection close (a connection handed back to the pool)."""
+    threads = []
+    real_close = connections["default"].__class__.close
+
+    def note_close(conn):
+        threads.append(threading.get_ident())
+        return real_close(conn)
+
+    monkeypatch.setattr(connections["default"].__class__, "close", note_close)
+    return threads
+
+
 def test_a_request_that_stays_on_the_event_loop_is_closed_in_place(finished_in, settings):
     application, seen, started = finished_in
     settings.ALLOWED_HOSTS = ["localhost"]
@@ -74,26 +88,17 @@ def test_a_request_that_stays_on_the_event_loop_is_closed_in_place(finished_in, 
     assert started_meanwhile == []  # and no thread was started for it
 
 
-def test_a_sync_view_hands_its_connection_back_in_its_thread_and_is_closed_in_place(finished_in, settings, pool, login_app):
-    application, seen, started = finished_in
+def test_a_sync_view_hands_its_connection_back_in_its_thread_and_is_closed_in_place(finished_in, closed_in, settings, pool,
+                                                                                   login_app):
+    application, seen, _started = finished_in
     settings.ALLOWED_HOSTS = ["localhost"]
-    views_threads = []
-    real_close = connections["default"].__class__.close
-
-    def note_close(conn):
-        views_threads.append(threading.get_ident())
-        return real_close(conn)
+    views_threads = closed_in
 
     async def scenario():
-        before = len(started)
         status = await asgi_get(application, f"/u/{pool.slug}/login?app_id={login_app.client_id}")
-        return status, threading.get_ident(), started[before:]
+        return status, threading.get_ident()
 
-    connections["default"].__class__.close = note_close
-    try:
-        status, loop_thread, started_meanwhile = run_loop(scenario())
-    finally:
-        connections["default"].__class__.close = real_close
+    status, loop_thread = run_loop(scenario())
     assert status == 200
     # The view's thread handed its database connection back as the view returned …
     assert views_threads and loop_thread not in views_threads
@@ -129,29 +134,22 @@ def session_writing_view(request):
 urlpatterns = []  # (this module is the ROOT_URLCONF of the test below)
 
 
-def test_work_in_the_request_thread_after_the_view_keeps_the_close_there(finished_in, settings):
+def test_work_in_the_request_thread_after_the_view_keeps_the_close_there(finished_in, closed_in, settings):
     from django.urls import path
 
-    application, seen, started = finished_in
+    application, seen, _started = finished_in
     settings.ALLOWED_HOSTS = ["localhost"]
     settings.ROOT_URLCONF = __name__
     urlpatterns[:] = [path("session-writer", session_writing_view)]
-    views_threads = []
-    real_close = connections["default"].__class__.close
-
-    def note_close(conn):
-        views_threads.append(threading.get_ident())
-        return real_close(conn)
+    views_threads = closed_in
 
     async def scenario():
         status = await asgi_get(application, "/session-writer")
         return status, threading.get_ident()
 
-    connections["default"].__class__.close = note_close
     try:
         status, loop_thread = run_loop(scenario())
     finally:
-        connections["default"].__class__.close = real_close
         urlpatterns.clear()
     assert status == 200
     # The session was saved in the request thread after the view had handed its connection back:
