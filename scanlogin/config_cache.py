@@ -77,9 +77,10 @@ class ConfigCache:
         if now < self._checked_until:
             return True
         ok, generation = shared_cache.shared("get", GENERATION_KEY)
-        if not ok:  # Redis is down: no way to hear of changes made elsewhere, so keep nothing
-            self.clear()
-            return False
+        if not ok:
+            if redis_breaker.down:  # Redis is down: no way to hear of changes made elsewhere, so keep nothing
+                self.clear()
+            return False  # (else a busy moment: this read goes to the database, and the next one checks again)
         if generation != self._generation:
             self.clear()
             self._generation = generation

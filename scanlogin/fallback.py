@@ -5,7 +5,8 @@ rate-limit counters). When it is unreachable a login must still complete, so tho
 back to process memory: each process then keeps its own copy (one token fetcher per process
 instead of one for all). `redis_breaker` remembers a failure for REDIS_RETRY_SECONDS, so requests
 do not each wait on a dead server; after that the next call tries Redis again, and everything
-goes back to it by itself once it answers.
+goes back to it by itself once it answers. A call that only waited too long for one of the
+process's pooled connections (a busy process, Redis fine) falls back alone: that is not an outage.
 """
 import logging
 import threading
@@ -18,11 +19,20 @@ from django.core.cache.backends.locmem import LocMemCache
 log = logging.getLogger("scanlogin.redis")
 
 try:  # redis-py is installed with the project; the embedded default simply never sees its errors
+    from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import RedisError
 except ImportError:  # pragma: no cover
-    RedisError = OSError
+    RedisError = RedisConnectionError = OSError
 
 UNAVAILABLE = (RedisError, OSError)
+POOL_EXHAUSTED = "No connection available."  # redis-py's BlockingConnectionPool, after its timeout
+
+
+def busy_not_down(exc: BaseException) -> bool:
+    """The call found no free pooled connection within REDIS_POOL_TIMEOUT: this process is busy (its
+    threads share a few connections), not Redis down. That one call falls back; nothing else does."""
+    exc = getattr(exc, "storage_error", exc)  # the rate limiter's wrapped error
+    return isinstance(exc, RedisConnectionError) and exc.args == (POOL_EXHAUSTED,)
 
 
 class Breaker:
@@ -43,6 +53,9 @@ class Breaker:
         return self._down
 
     def failed(self, exc: BaseException) -> None:
+        if busy_not_down(exc):
+            log.debug("%s: no free pooled connection in time (a busy process); this call uses memory", self.name)
+            return
         with self._lock:
             self._down_until = time.monotonic() + getattr(settings, "REDIS_RETRY_SECONDS", 5)
             if not self._down:

@@ -109,3 +109,38 @@ def test_the_in_memory_counters_are_bounded(settings):
     for n in range(500):
         ratelimit.rate_check("tickets_per_ip", f"203.0.113.{n}")
     assert len(ratelimit.counters._memory.storage) <= 50
+
+
+def test_waiting_for_a_busy_pooled_connection_is_not_an_outage(private_redis, settings):
+    """The process's one pooled connection is held by another thread longer than REDIS_POOL_TIMEOUT:
+    that call uses process memory, but Redis is not taken for down (nothing else falls back)."""
+    import threading
+
+    from django.core.cache import caches
+
+    settings.REDIS_URL = private_redis.url
+    settings.CACHES = {"default": {"BACKEND": "scanlogin.cache.RedisCache", "LOCATION": private_redis.url,
+                                   "OPTIONS": {"pool_class": "redis.BlockingConnectionPool", "max_connections": 1,
+                                               "timeout": 0.1, "socket_timeout": 5}}}
+    cache = FallbackCache()
+    cache.set("k", "v", 60)
+    holding = threading.Event()
+
+    def hold_the_connection():
+        client = caches["default"].redis_client()
+        holding.set()
+        client.blpop(["scanlogin:test:never"], timeout=1)  # the pool's only connection, busy for a second
+
+    holder = threading.Thread(target=hold_the_connection)
+    holder.start()
+    holding.wait(5)
+    time.sleep(0.1)
+    ok, _value = cache.shared("get", "k")
+    holder.join()
+    assert ok is False  # this call found no connection in time …
+    assert not fallback.redis_breaker.down  # … but Redis was not taken for down
+    assert cache.shared("get", "k") == (True, "v")  # and the next call uses it again
+
+    private_redis.kill()  # a real outage still is one
+    assert cache.shared("get", "k") == (False, None)
+    assert fallback.redis_breaker.down
