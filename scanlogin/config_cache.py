@@ -15,7 +15,9 @@ it read, keyed by what was asked, and forgets all of it whenever configuration c
 - from the moment any Redis call of the process fails until Redis answers again, and without Redis
   at all (no shared generation to compare with), nothing is kept: every read goes to the database,
   as it did before;
-- nothing read inside a transaction is kept (the transaction may still roll back).
+- nothing read inside a transaction is kept (the transaction may still roll back);
+- whatever is kept is read again at least every MAX_AGE_SECONDS (a minute), whatever happened: a
+  change that no signal reported (raw SQL in a shell, say) is seen that late at the latest.
 
 Callers receive their own copy of a row (Django's copy of a model instance), never the one kept.
 """
@@ -33,6 +35,7 @@ from django.db.models.signals import post_delete, post_save
 
 GENERATION_KEY = "scanlogin:config-generation"
 MAX_ENTRIES = 10_000  # pools × applications × connections of one deployment; past this, start over
+MAX_AGE_SECONDS = 60  # a safety net: a change no signal reported (raw SQL) is read at most this late
 
 
 class ConfigCache:
@@ -41,6 +44,7 @@ class ConfigCache:
         self._epoch = 0  # bumped by every clear: a read that began before a clear is not kept
         self._generation = None
         self._checked_until = 0.0
+        self._cleared_at = time.monotonic()
         self._lock = threading.Lock()
 
     # reading ---------------------------------------------------------------------------------
@@ -74,6 +78,8 @@ class ConfigCache:
                 self.clear()
             return False
         now = time.monotonic()
+        if now - self._cleared_at > MAX_AGE_SECONDS:
+            self.clear()
         if now < self._checked_until:
             return True
         ok, generation = shared_cache.shared("get", GENERATION_KEY)
@@ -94,6 +100,7 @@ class ConfigCache:
             self._entries = {}
             self._epoch += 1
             self._checked_until = 0.0
+            self._cleared_at = time.monotonic()
 
     def changed(self) -> None:
         """Configuration changed: forget it here now, and everywhere once the transaction commits."""

@@ -93,6 +93,17 @@ def test_a_read_that_a_change_overtook_is_not_kept(pool):
     assert queries(lambda: config_cache.get(("raced",), lambda: UserPool.objects.get(pk=pool.pk)))[1] == 1
 
 
+def test_whatever_is_kept_is_read_again_after_its_maximum_age(pool, monkeypatch):
+    from scanlogin import config_cache as module
+
+    pool_get(slug="acme")
+    UserPool.objects.filter(pk=pool.pk).update(name="Renamed by SQL")  # no signal: nothing forgets
+    assert pool_get(slug="acme").name == "Acme"
+    monkeypatch.setattr(module, "MAX_AGE_SECONDS", 0.05)
+    time.sleep(0.1)
+    assert pool_get(slug="acme").name == "Renamed by SQL"
+
+
 def test_it_is_off_with_zero_seconds(pool, settings):
     settings.CONFIG_CACHE_SECONDS = 0
     pool_get(slug="acme")
