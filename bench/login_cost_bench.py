@@ -34,18 +34,17 @@ def main() -> int:
     try:
         web, sim = f"http://127.0.0.1:{stack.web_port}", f"http://127.0.0.1:{stack.sim_port}"
         pids = stack.web_pids()
-        cpu_seconds = thread_cpu_seconds
         appid = os.environ.get("WECHAT_DEFAULT_APP_ID", "wx00000000000000d0")
         phone = requests.Session()
         costs: dict[str, list[float]] = {}
 
         def step(name, call):
-            before = cpu_seconds(pids)
+            before = thread_cpu_seconds(pids)
             response = call()
             for cookie in browser.cookies:
                 cookie.secure = False  # (the browser binding is a Secure cookie with DEBUG off; this is plain http)
             time.sleep(0.02)  # let the server finish what follows the answer (closing, publishing)
-            costs.setdefault(name, []).append((cpu_seconds(pids) - before) * 1000)
+            costs.setdefault(name, []).append((thread_cpu_seconds(pids) - before) * 1000)
             return response
 
         def sim_code(user, kind):

@@ -61,7 +61,7 @@ def ticket_get_for_browser(*, pool_slug: str, key: str, browser_hash: str, relat
         pool = pool_get(slug=pool_slug)
     except NotFound:
         return None
-    config = [name for name in related if name in CONFIG_RELATIONS]
+    config = [name for name in related if name in CONFIG_RELATIONS and name != "pool"]  # (the pool: at hand)
     joined = [name for name in related if name not in CONFIG_RELATIONS]
     if joined:  # the exchange: its user and identity in the same query
         ticket = unique_row(LoginTicket.objects.select_related(*joined).filter(key=key, pool_id=pool.pk, browser_hash=browser_hash))
@@ -79,10 +79,12 @@ CONFIG_RELATIONS = ("pool", "application", "connection")
 def with_config(ticket: LoginTicket, *names: str) -> LoginTicket:
     """Attach the ticket's configuration rows (pool, application, connection) from this process's
     copy (scanlogin/config_cache.py) instead of joining them into every ticket read."""
-    loaders = {"pool": pool_by_id, "application": application_by_id, "connection": connection_by_id}
     for name in names:
-        setattr(ticket, name, loaders[name](getattr(ticket, f"{name}_id")))
+        setattr(ticket, name, _CONFIG_LOADERS[name](getattr(ticket, f"{name}_id")))
     return ticket
+
+
+_CONFIG_LOADERS = {"pool": pool_by_id, "application": application_by_id, "connection": connection_by_id}
 
 
 def mask_nickname(name: str) -> str:

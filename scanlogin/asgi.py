@@ -24,15 +24,15 @@ class RequestThread(ThreadPoolExecutor):
     def __init__(self):
         super().__init__(max_workers=1, thread_name_prefix="request")
         self.pending = 0
-        self.used_by_request = False  # whether the current request ran anything here
         self.submitted = 0  # everything ever run here, counted when handed in
-        self.handed_back_at = -1  # `submitted` when the current request's view handed its connection back
+        # `submitted` when the current request began, or when its view handed its connection back:
+        # anything submitted since has a connection to hand back when the response closes
+        self.settled = 0
         self._count_lock = threading.Lock()
 
     def submit(self, fn, /, *args, **kwargs):
         with self._count_lock:
             self.pending += 1
-            self.used_by_request = True
             self.submitted += 1
         future = super().submit(fn, *args, **kwargs)
         future.add_done_callback(self._done)
@@ -65,7 +65,7 @@ class ASGIHandler(django_asgi.ASGIHandler):
         with self._idle_lock:
             thread = self._idle.pop() if self._idle else None
         thread = thread or RequestThread()
-        thread.used_by_request, thread.handed_back_at = False, -1
+        thread.settled = thread.submitted
         try:
             async with ThreadSensitiveContext(executor=thread):
                 await self.handle(scope, receive, send)
@@ -125,7 +125,7 @@ def hands_back_its_connection(view):
         executor = _request_executor()
         if isinstance(executor, RequestThread):
             close_old_connections()
-            executor.handed_back_at = executor.submitted
+            executor.settled = executor.submitted
         return response
 
     return view_then_hand_back
@@ -138,7 +138,7 @@ def request_thread_needed_to_close() -> bool:
     if executor is _OUTSIDE_A_REQUEST:
         return True  # outside a request's context: keep Django's own behaviour
     if isinstance(executor, RequestThread):
-        return executor.used_by_request and executor.handed_back_at != executor.submitted
+        return executor.submitted != executor.settled
     return executor is not None  # asgiref's own executor exists once something ran in it
 
 
