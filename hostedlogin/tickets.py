@@ -6,10 +6,11 @@ one winner. Each successful transition writes a TicketTransition row and, after 
 publishes the ticket's public state (hostedlogin/notify.py).
 """
 import math
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,11 +18,11 @@ from accounts.models import LoginOutcome
 from accounts.services import login_event_record, login_events_record_many
 from connections.selectors import connection_by_id
 from scanlogin.errors import NotFound, ServiceError
-from scanlogin.queries import unique_row, unique_row_where
+from scanlogin.queries import columns_sql, unique_row, unique_row_where
 from tenants.selectors import application_by_id, pool_by_id, pool_get
 
 from . import notify
-from .counters import stage_reached, wechat_failure_seen
+from .counters import stage_count_sql, stage_reached, wechat_failure_seen
 from .models import FINISHED_STATUSES, LIVE_STATUSES, LoginTicket, TicketStatus, TicketTransition
 
 
@@ -136,26 +137,63 @@ def transition(ticket: LoginTicket, *, old: str, new: str, actor: str, reason: s
     `fields` are written in the same UPDATE; `where` adds conditions (e.g. bind_pending=False).
     """
     now = timezone.now()
-    # No savepoint inside a caller's transaction (the confirm): an error here fails that transaction whole anyway.
-    with transaction.atomic(savepoint=False):
-        updated = LoginTicket.objects.filter(pk=ticket.pk, status=old, expires_at__gt=now, **(where or {})).update(
-            status=new, reason=reason, updated_at=now, **fields
-        )
-        if not updated:
+    values = {"status": new, "reason": reason, "updated_at": now, **fields}
+    # One statement on PostgreSQL is a transaction of its own (no BEGIN/COMMIT round trips); elsewhere
+    # three. No savepoint inside a caller's transaction (the confirm): an error fails it whole anyway.
+    one_statement = connections[LoginTicket.objects.db].vendor == "postgresql"
+    with nullcontext() if one_statement else transaction.atomic(savepoint=False):
+        if not _moved(ticket, old=old, new=new, actor=actor, reason=reason, where=where or {}, values=values, now=now):
             return False
-        TicketTransition.objects.create(ticket_id=ticket.pk, old=old, new=new, reason=reason, actor=actor, at=now)
-        stage_reached(pool_id=ticket.pool_id, stage=new, now=now)
-        for name, value in {"status": new, "reason": reason, "updated_at": now, **fields}.items():
+        for name, value in values.items():
             setattr(ticket, name, value)
         _after_commit_publish([public_state(ticket, now)])
+    return True
+
+
+def _moved(ticket: LoginTicket, *, old: str, new: str, actor: str, reason: str, where: dict, values: dict, now) -> bool:
+    """Write a transition: the conditional UPDATE, its audit row and its funnel count; False if no row matched.
+
+    On PostgreSQL the three are one statement (the audit row and the count take their row from the
+    UPDATE's RETURNING, so they exist exactly when it matched): a login's transitions are its most
+    frequent writes, and each statement costs a round trip and the ORM's compiling more than
+    PostgreSQL's work. Elsewhere (SQLite, the embedded default) they run one after another.
+    """
+    db = connections[LoginTicket.objects.db]
+    assigned, params = columns_sql(LoginTicket, values, joiner=", ", connection=db)
+    matched, where_params = columns_sql(LoginTicket, {"id": ticket.pk, "status": old, **where}, joiner=" AND ", connection=db)
+    q = db.ops.quote_name
+    update = (f"UPDATE {q(LoginTicket._meta.db_table)} SET {assigned} WHERE {matched} AND {q('expires_at')} > %s",
+              [*params, *where_params, db.ops.adapt_datetimefield_value(now)])
+    audit_values = {"old": old, "new": new, "reason": reason, "actor": actor, "at": now}
+    audit_columns = ", ".join(q(TicketTransition._meta.get_field(name).column) for name in ("ticket", *audit_values))
+    audit_params = [TicketTransition._meta.get_field(name).get_db_prep_save(value, db) for name, value in audit_values.items()]
+    audit_insert = f"INSERT INTO {q(TicketTransition._meta.db_table)} ({audit_columns}) SELECT "
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            counted = stage_count_sql(pool_id=ticket.pool_id, stage=new, now=now, source="FROM moved")
+            sql = (f"WITH moved AS ({update[0]} RETURNING {q('id')}), "
+                   f"audit AS ({audit_insert}{q('id')}, {', '.join(['%s'] * len(audit_params))} FROM moved)"
+                   + (f", counted AS ({counted[0]})" if counted else "") + " SELECT count(*) FROM moved")
+            cursor.execute(sql, [*update[1], *audit_params, *(counted[1] if counted else [])])
+            return bool(cursor.fetchone()[0])
+        cursor.execute(*update)
+        if not cursor.rowcount:
+            return False
+        cursor.execute(f"{audit_insert}{', '.join(['%s'] * (len(audit_params) + 1))}", [ticket.pk, *audit_params])
+    stage_reached(pool_id=ticket.pool_id, stage=new, now=now)
     return True
 
 
 def ticket_lock(ticket: LoginTicket, **where) -> bool:
     """Lock the ticket row (in the caller's transaction) if it is still as expected and not overdue;
     False if the race is lost. Used where a transition needs work in between (running the pipeline)."""
-    qs = LoginTicket.objects.select_for_update().filter(pk=ticket.pk, expires_at__gt=timezone.now(), **where)
-    return bool(list(qs.values_list("pk", flat=True)))
+    db = connections[LoginTicket.objects.db]
+    matched, params = columns_sql(LoginTicket, {"id": ticket.pk, **where}, joiner=" AND ", connection=db)
+    locking = " FOR UPDATE" if db.features.has_select_for_update else ""  # (SQLite locks the whole file on write)
+    with db.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {db.ops.quote_name(LoginTicket._meta.db_table)} WHERE {matched} "
+                       f"AND {db.ops.quote_name('expires_at')} > %s{locking}", [*params, db.ops.adapt_datetimefield_value(timezone.now())])
+        return cursor.fetchone() is not None
 
 
 def ticket_event(ticket: LoginTicket, outcome: str, *, user=None, reason: str = ""):

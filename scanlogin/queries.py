@@ -14,3 +14,23 @@ def unique_row_where(model, where: str, params: list):
     without building or compiling anything and still converts each column as the ORM would."""
     table = model._meta.db_table
     return next(iter(model.objects.raw(f'SELECT * FROM "{table}" WHERE {where} LIMIT 1', params)), None)
+
+
+def columns_sql(model, values: dict, *, joiner: str, connection) -> tuple[str, list]:
+    """`"column" = %s` for each field name of `model` in `values`, joined by `joiner` (", " for a SET,
+    " AND " for a WHERE), with each value prepared as the ORM would save it. A foreign key may be
+    named by its field ("user", a model instance or None) or its column ("user_id"). A name ending
+    in "__isnull" tests for NULL. Anything else is refused, so a typo cannot widen a WHERE."""
+    parts, params = [], []
+    for name, value in values.items():
+        column_name, isnull = (name[: -len("__isnull")], True) if name.endswith("__isnull") else (name, False)
+        field = model._meta.get_field(column_name)
+        column = connection.ops.quote_name(field.column)
+        if isnull:
+            parts.append(f"{column} IS {'' if value else 'NOT '}NULL")
+            continue
+        if hasattr(value, "_meta"):  # a related instance: its key
+            value = value.pk
+        parts.append(f"{column} = %s")
+        params.append(field.get_db_prep_save(value, connection))
+    return joiner.join(parts), params

@@ -1,9 +1,12 @@
 """The WeChat client against the simulator over real HTTP."""
 import logging
+import threading
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from connections.wechat import errors
+from connections.wechat import errors, transport
 from connections.wechat.client import WeChatClient, client_for_connection
 from wechatsim.testing import sim_clock, sim_code, sim_fault, sim_stats, sim_user
 
@@ -186,6 +189,41 @@ def test_unreachable_wechat_is_unavailable(settings, shared_cache):
     with pytest.raises(errors.WeChatUnavailable) as caught:
         client.code2session("abc")
     assert "unreachable" in str(caught.value) and "s" * 32 not in str(caught.value)
+
+
+def test_calls_go_through_the_proxy_of_the_environment_unless_no_proxy_names_the_host(default_client, wechat_sim, user, monkeypatch):
+    asked = []
+
+    class ForwardProxy(BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)  # a client asks a proxy for the absolute URL
+            with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(self.path) as answer:
+                body, content_type = answer.read(), answer.headers["Content-Type"]
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), ForwardProxy)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    monkeypatch.setattr(transport, "_proxies", {"http": f"http://127.0.0.1:{proxy.server_port}"})  # (HTTP_PROXY, read at start)
+    monkeypatch.setattr(transport, "_via_proxy", {})
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    try:
+        info = default_client.code2session(login_code(wechat_sim, default_client.app_id, user))
+        assert info.openid == user["openids"][default_client.app_id]
+        assert len(asked) == 1 and asked[0].startswith(f"{default_client.base_url}/sns/jscode2session?appid=")
+        monkeypatch.setenv("no_proxy", "127.0.0.1")
+        assert default_client.code2session(login_code(wechat_sim, default_client.app_id, user)).openid == info.openid
+        assert len(asked) == 1  # straight to WeChat
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
 
 
 @pytest.mark.parametrize("fault,exc_class", [
