@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from scanlogin.queries import unique_row
+from scanlogin.queries import unique_row_where
 
 from .models import EndUser, Identity, LoginOutcome
 from .services import end_user_create, identity_link, identity_touch
@@ -61,7 +61,8 @@ class Resolution:
 
 def find_by_identity(ctx: LoginContext) -> Resolution | None:
     """The identity (pool, AppID, openid) is known: its user logs in."""
-    identity = unique_row(Identity.objects.select_related("user").filter(pool=ctx.pool, app_id=ctx.app_id, openid=ctx.openid))
+    identity = unique_row_where(Identity, '"pool_id" = %s AND "app_id" = %s AND "openid" = %s',
+                                [ctx.pool.pk, ctx.app_id, ctx.openid], related=("user",))
     return Resolution(identity.user, LoginOutcome.LOGGED_IN, identity) if identity else None
 
 
@@ -69,7 +70,8 @@ def find_by_unionid(ctx: LoginContext) -> Resolution | None:
     """Another AppID of the same person (same unionid) is known in the pool: same user."""
     if not ctx.unionid:
         return None
-    identity = Identity.objects.select_related("user").filter(pool=ctx.pool, unionid=ctx.unionid).order_by("first_seen_at").first()
+    identity = unique_row_where(Identity, '"pool_id" = %s AND "unionid" = %s', [ctx.pool.pk, ctx.unionid],
+                                order='"first_seen_at", "id"', related=("user",))
     return Resolution(identity.user, LoginOutcome.LOGGED_IN) if identity else None
 
 

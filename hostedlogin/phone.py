@@ -18,7 +18,7 @@ from connections.wechat.client import client_for_connection
 from connections.wechat.errors import WeChatError
 from scanlogin.errors import NotFound, ServiceError
 from scanlogin.hashing import sha256_hex
-from scanlogin.queries import unique_row, unique_row_where
+from scanlogin.queries import unique_row_where
 from tenants.selectors import usable_key
 
 from .models import LoginTicket, TicketStatus
@@ -70,7 +70,8 @@ def _by_scan_token(scan_token: str) -> LoginTicket | None:
 
 def _scanned_profile(ticket: LoginTicket, app_id: str, openid: str) -> tuple[str, str]:
     """The masked nickname/avatar the PC page may show: from a known account, else WeChat's default."""
-    identity = unique_row(Identity.objects.select_related("user").filter(pool_id=ticket.pool_id, app_id=app_id, openid=openid))
+    identity = unique_row_where(Identity, '"pool_id" = %s AND "app_id" = %s AND "openid" = %s', [ticket.pool_id, app_id, openid],
+                                related=("user",))
     if identity and identity.user.nickname:
         return mask_nickname(identity.user.nickname), identity.user.avatar
     return str(_("WeChat user")), ""

@@ -18,7 +18,7 @@ from accounts.models import LoginOutcome
 from accounts.services import login_event_record, login_events_record_many
 from connections.selectors import connection_by_id
 from scanlogin.errors import NotFound, ServiceError
-from scanlogin.queries import columns_sql, unique_row, unique_row_where
+from scanlogin.queries import columns_sql, unique_row_where
 from tenants.selectors import application_by_id, pool_by_id, pool_get
 
 from . import notify
@@ -64,10 +64,9 @@ def ticket_get_for_browser(*, pool_slug: str, key: str, browser_hash: str, relat
         return None
     config = [name for name in related if name in CONFIG_RELATIONS and name != "pool"]  # (the pool: at hand)
     joined = [name for name in related if name not in CONFIG_RELATIONS]
-    if joined:  # the exchange: its user and identity in the same query
-        ticket = unique_row(LoginTicket.objects.select_related(*joined).filter(key=key, pool_id=pool.pk, browser_hash=browser_hash))
-    else:  # every status poll and code: not compiled each time
-        ticket = unique_row_where(LoginTicket, '"key" = %s AND "pool_id" = %s AND "browser_hash" = %s', [key, pool.pk, browser_hash])
+    # (the exchange: its user and identity in the same query)
+    ticket = unique_row_where(LoginTicket, '"key" = %s AND "pool_id" = %s AND "browser_hash" = %s', [key, pool.pk, browser_hash],
+                              related=tuple(joined))
     if ticket is not None:
         ticket.pool = pool
         with_config(ticket, *config)

@@ -1,19 +1,74 @@
 """Small query helpers for the login path, where the ORM's work on a query (building and compiling
 it: about 1 ms of CPU on a small machine) costs more than PostgreSQL's answer (about 0.2 ms)."""
+from django.db import connections
+from django.db.models.sql import Query
 
 
-def unique_row(queryset):
-    """The one row of a query on a unique key, or None: `.first()` without the ORDER BY it adds
-    (by the model's ordering or the primary key), which Django compiles again on every call."""
-    return next(iter(queryset[:1]), None)
-
-
-def unique_row_where(model, where: str, params: list):
+def unique_row_where(model, where: str, params: list, *, order: str = "", related: tuple = ()):
     """The one row of `model` matching `where` (SQL on the model's own columns, with %s
-    placeholders: a unique key), or None, as a model instance: a raw query, which Django runs
-    without building or compiling anything and still converts each column as the ORM would."""
-    table = model._meta.db_table
-    return next(iter(model.objects.raw(f'SELECT * FROM "{table}" WHERE {where} LIMIT 1', params)), None)
+    placeholders: a unique key), or None, as a model instance, with the rows its foreign keys
+    named in `related` point to loaded in the same query (None where the key is empty). `order`
+    (SQL) picks the first of several rows.
+
+    Plain SQL, written once per shape: the ORM would build and compile the query on every call.
+    Each column is still converted as the ORM converts it (JSON, encrypted fields).
+    """
+    db = connections[model.objects.db]
+    sql, shapes = _statement(db, model, where, order, related)
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    found = _instance(db, shapes[0], row)
+    for field, shape in zip((model._meta.get_field(name) for name in related), shapes[1:]):
+        field.set_cached_value(found, _instance(db, shape, row))
+    return found
+
+
+_STATEMENTS: dict = {}
+
+
+def _statement(db, model, where: str, order: str, related: tuple):
+    key = (db.alias, model, where, order, related)
+    if key not in _STATEMENTS:
+        q = db.ops.quote_name
+        table = f"SELECT * FROM {q(model._meta.db_table)} WHERE {where}{f' ORDER BY {order}' if order else ''} LIMIT 1"
+        shapes, columns, joins = [_Shape(db, model, "t", 0)], [], []
+        for number, name in enumerate(related):
+            field = model._meta.get_field(name)
+            alias = f"r{number}"
+            shapes.append(_Shape(db, field.related_model, alias, shapes[-1].end))
+            joins.append(f" LEFT JOIN {q(field.related_model._meta.db_table)} AS {alias} "
+                         f"ON {alias}.{q(field.target_field.column)} = t.{q(field.column)}")
+        for shape in shapes:
+            columns += [f"{shape.alias}.{q(column)}" for column in shape.columns]
+        _STATEMENTS[key] = (f"SELECT {', '.join(columns)} FROM ({table}) AS t{''.join(joins)}", shapes)
+    return _STATEMENTS[key]
+
+
+class _Shape:
+    """Where a model's columns sit in a row, and the converters the ORM would apply to them."""
+
+    def __init__(self, db, model, alias: str, start: int):
+        fields = model._meta.concrete_fields
+        self.model, self.alias, self.start, self.end = model, alias, start, start + len(fields)
+        self.columns = [f.column for f in fields]
+        self.attnames = [f.attname for f in fields]
+        self.pk_at = start + [f.primary_key for f in fields].index(True)
+        compiler = db.ops.compiler("SQLCompiler")(Query(model), db, db.alias)
+        self.converters = list(compiler.get_converters([f.get_col(model._meta.db_table) for f in fields]).items())
+
+
+def _instance(db, shape: _Shape, row):
+    """The model instance of `shape`'s part of `row` (None for a LEFT JOIN that found nothing)."""
+    if row[shape.pk_at] is None:
+        return None
+    values = list(row[shape.start:shape.end])
+    for position, (converters, expression) in shape.converters:
+        for converter in converters:
+            values[position] = converter(values[position], expression, db)
+    return shape.model.from_db(db.alias, shape.attnames, values)
 
 
 def columns_sql(model, values: dict, *, joiner: str, connection) -> tuple[str, list]:

@@ -1,0 +1,71 @@
+"""The plain-SQL reads of the login path (scanlogin/queries.py) give what the ORM gives."""
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection as db
+from django.utils import timezone
+
+from accounts.models import EndUser, Identity
+from accounts.services import end_user_create, identity_link
+from hostedlogin.models import LoginTicket
+from hostedlogin.tickets import ticket_create
+from scanlogin.queries import columns_sql, unique_row_where
+
+pytestmark = pytest.mark.django_db
+
+
+def fields_of(instance):
+    return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
+
+
+@pytest.fixture
+def ticket(pool, application, connection):
+    return ticket_create(pool=pool, application=application, connection=connection, browser_hash="b" * 64,
+                         widget_request={"redirect_uri": "https://shop.example.com/cb", "scope": ["openid"]})
+
+
+@pytest.fixture
+def user(pool):
+    return end_user_create(pool=pool, phone="+8613800138000", phone_verified=True, nickname="Li Lei")
+
+
+def test_a_row_and_its_relations_match_the_orm_and_need_no_further_query(ticket, user, connection, django_assert_num_queries):
+    identity = identity_link(user=user, connection=connection, app_id="wx00000000000000d0", openid="o-1", profile={"city": "Hangzhou"})
+    LoginTicket.objects.filter(pk=ticket.pk).update(user=user, identity=identity)
+    by_orm = LoginTicket.objects.select_related("user", "identity").get(pk=ticket.pk)
+    with django_assert_num_queries(1):
+        found = unique_row_where(LoginTicket, '"key" = %s', [ticket.key], related=("user", "identity"))
+        assert fields_of(found) == fields_of(by_orm)
+        assert found.widget_request == {"redirect_uri": "https://shop.example.com/cb", "scope": ["openid"]}  # JSON converted
+        assert fields_of(found.user) == fields_of(by_orm.user)  # (the UUID `sub` too)
+        assert fields_of(found.identity) == fields_of(by_orm.identity) and found.identity.profile == {"city": "Hangzhou"}
+    assert not found._state.adding and found._state.db == "default"
+
+
+def test_an_empty_foreign_key_is_none_without_a_query(ticket, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        found = unique_row_where(LoginTicket, '"key" = %s', [ticket.key], related=("user",))
+        assert found.pk == ticket.pk and found.user is None
+
+
+def test_no_row_is_none(ticket):
+    assert unique_row_where(LoginTicket, '"key" = %s', ["nope"], related=("user",)) is None
+    assert unique_row_where(LoginTicket, '"key" = %s', ["nope"]) is None
+
+
+def test_order_picks_the_first_of_several_rows(pool, connection):
+    older, newer = (end_user_create(pool=pool, nickname=name) for name in ("older", "newer"))
+    for user, openid, age in ((newer, "o-new", 1), (older, "o-old", 5)):
+        identity = identity_link(user=user, connection=connection, app_id="wx00000000000000d0", openid=openid, unionid="u-1")
+        Identity.objects.filter(pk=identity.pk).update(first_seen_at=timezone.now() - timedelta(days=age))
+    first = unique_row_where(Identity, '"pool_id" = %s AND "unionid" = %s', [pool.pk, "u-1"], order='"first_seen_at", "id"', related=("user",))
+    assert (first.openid, first.user.nickname) == ("o-old", "older")
+
+
+def test_columns_are_named_by_field_and_a_typo_is_refused(user):
+    where, params = columns_sql(EndUser, {"pool": user.pool, "phone": "+8613800138000", "merged_into__isnull": True}, joiner=" AND ", connection=db)
+    assert where == '"pool_id" = %s AND "phone" = %s AND "merged_into_id" IS NULL'
+    assert params == [user.pool_id, "+8613800138000"]
+    with pytest.raises(FieldDoesNotExist):
+        columns_sql(EndUser, {"phnoe": "x"}, joiner=" AND ", connection=db)
