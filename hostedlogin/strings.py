@@ -1,8 +1,18 @@
 """Texts the login page's script shows, translated on the server (English / Simplified Chinese)."""
+from functools import lru_cache
+
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 
 def page_strings() -> dict:
+    """The texts in the active language (translated once per language and process: every login page
+    sends them all, about fifty look-ups in the catalogue)."""
+    return _page_strings(get_language())
+
+
+@lru_cache(maxsize=8)
+def _page_strings(language: str) -> dict:
     return {
         "states": {
             "loading": {"status": _("Preparing your code…")},

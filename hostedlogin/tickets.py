@@ -18,7 +18,7 @@ from accounts.models import LoginOutcome
 from accounts.services import login_event_record, login_events_record_many
 from connections.selectors import connection_by_id
 from scanlogin.errors import NotFound, ServiceError
-from scanlogin.queries import columns_sql, unique_row_where
+from scanlogin.queries import columns_sql, insert_sql, unique_row_where
 from tenants.selectors import application_by_id, pool_by_id, pool_get
 
 from . import notify
@@ -39,14 +39,27 @@ def ticket_create(*, pool, application, connection, browser_hash: str, ip: str |
                   widget_request: dict | None = None) -> LoginTicket:
     """A fresh pending ticket bound to one browser (or one embedded widget), living QR_TICKET_TTL seconds."""
     now = timezone.now()
-    with transaction.atomic():
-        ticket = LoginTicket.objects.create(
-            pool=pool, application=application, connection=connection, browser_hash=browser_hash,
-            ip=ip, user_agent=(user_agent or "")[:300], try_mode=try_mode, next_url=next_url, state=state,
-            widget_request=widget_request,
-            created_at=now, updated_at=now, expires_at=now + timedelta(seconds=ttl()),
-        )
-        stage_reached(pool_id=ticket.pool_id, stage=TicketStatus.PENDING, now=now)
+    ticket = LoginTicket(
+        pool=pool, application=application, connection=connection, browser_hash=browser_hash,
+        ip=ip, user_agent=(user_agent or "")[:300], try_mode=try_mode, next_url=next_url, state=state,
+        widget_request=widget_request,
+        created_at=now, updated_at=now, expires_at=now + timedelta(seconds=ttl()),
+    )
+    db = connections[LoginTicket.objects.db]
+    if db.vendor != "postgresql":
+        with transaction.atomic():
+            ticket.save(force_insert=True)
+            stage_reached(pool_id=ticket.pool_id, stage=TicketStatus.PENDING, now=now)
+        return ticket
+    # One statement, its own transaction: the INSERT and its funnel count (which takes its row from
+    # the INSERT's RETURNING), as a transition writes its audit row and count (_moved).
+    insert, params = insert_sql(ticket, connection=db)
+    counted, count_params = stage_count_sql(pool_id=ticket.pool_id, stage=TicketStatus.PENDING, now=now, source="FROM created")
+    with db.cursor() as cursor:
+        cursor.execute(f"WITH created AS ({insert} RETURNING {db.ops.quote_name('id')}), counted AS ({counted}) "
+                       f"SELECT {db.ops.quote_name('id')} FROM created", [*params, *count_params])
+        ticket.pk = cursor.fetchone()[0]
+    ticket._state.adding, ticket._state.db = False, db.alias  # (what Model.save leaves)
     return ticket
 
 

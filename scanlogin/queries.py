@@ -89,3 +89,13 @@ def columns_sql(model, values: dict, *, joiner: str, connection) -> tuple[str, l
         parts.append(f"{column} = %s")
         params.append(field.get_db_prep_save(value, connection))
     return joiner.join(parts), params
+
+
+def insert_sql(instance, *, connection) -> tuple[str, list]:
+    """The INSERT of a new model instance without its primary key (the database draws it), with
+    each value prepared as Model.save would prepare it (defaults already set, pre_save applied)."""
+    model = type(instance)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    return f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", params

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # that already served a login (its configuration rows kept: the steady state)
 PINNED = {
     "page": 0,       # pool, application and its enabled connections are kept in memory
-    "ticket": 2,     # INSERT ticket, funnel counter (pool, application, connection: kept)
+    "ticket": 1,     # INSERT ticket with its funnel count, one statement (pool, application, connection: kept)
     "code": 1,       # the ticket (its connection: kept; the drawing is cached in Redis)
     "status": 1,     # the ticket (0 for a re-poll the subscription kept current: test_longpoll_http)
     "scan": 3,       # ticket, known identity?, the transition (still enabled?: kept)

@@ -4,11 +4,12 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection as db
+from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import EndUser, Identity
 from accounts.services import end_user_create, identity_link
-from hostedlogin.models import LoginTicket
+from hostedlogin.models import LoginTicket, TicketStageDay
 from hostedlogin.tickets import ticket_create
 from scanlogin.queries import columns_sql, unique_row_where
 
@@ -69,3 +70,12 @@ def test_columns_are_named_by_field_and_a_typo_is_refused(user):
     assert params == [user.pool_id, "+8613800138000"]
     with pytest.raises(FieldDoesNotExist):
         columns_sql(EndUser, {"phnoe": "x"}, joiner=" AND ", connection=db)
+
+
+def test_a_new_ticket_is_written_whole_with_its_funnel_count(ticket, pool):
+    stored = LoginTicket.objects.get(pk=ticket.pk)
+    assert fields_of(stored) == fields_of(ticket)  # defaults (key, scene), JSON, times: as written
+    assert TicketStageDay.objects.filter(pool=pool, stage="pending").aggregate(n=Sum("count"))["n"] == 1
+    ticket.reason = "checked"
+    ticket.save(update_fields=["reason"])  # a saved instance: it updates its row
+    assert LoginTicket.objects.get(pk=ticket.pk).reason == "checked"
