@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from connections.models import Connection
 from scanlogin import metrics
 from scanlogin.errors import ServiceError
+from scanlogin.queries import update_where
 from tenants.models import UserPool
 
 from .models import AccountAudit, AccountChange, EndUser, Identity, LoginEvent
@@ -42,11 +43,11 @@ def identity_touch(identity: Identity, *, unionid: str = "") -> None:
     fields = {"last_seen_at": timezone.now()}
     if unionid and not identity.unionid:
         fields["unionid"] = unionid
-    Identity.objects.filter(pk=identity.pk).update(**fields)
+    update_where(Identity, fields, id=identity.pk)
 
 
 def end_user_mark_login(user: EndUser) -> None:
-    EndUser.objects.filter(pk=user.pk).update(last_login_at=timezone.now())
+    update_where(EndUser, {"last_login_at": timezone.now()}, id=user.pk)
 
 
 @lru_cache(maxsize=1)

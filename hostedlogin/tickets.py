@@ -18,7 +18,7 @@ from accounts.models import LoginOutcome
 from accounts.services import login_event_record, login_events_record_many
 from connections.selectors import connection_by_id
 from scanlogin.errors import NotFound, ServiceError
-from scanlogin.queries import columns_sql, insert_sql, unique_row_where
+from scanlogin.queries import columns_sql, insert_sql, unique_row_where, update_sql
 from tenants.selectors import application_by_id, pool_by_id, pool_get
 
 from . import notify
@@ -171,11 +171,9 @@ def _moved(ticket: LoginTicket, *, old: str, new: str, actor: str, reason: str, 
     PostgreSQL's work. Elsewhere (SQLite, the embedded default) they run one after another.
     """
     db = connections[LoginTicket.objects.db]
-    assigned, params = columns_sql(LoginTicket, values, joiner=", ", connection=db)
-    matched, where_params = columns_sql(LoginTicket, {"id": ticket.pk, "status": old, **where}, joiner=" AND ", connection=db)
     q = db.ops.quote_name
-    update = (f"UPDATE {q(LoginTicket._meta.db_table)} SET {assigned} WHERE {matched} AND {q('expires_at')} > %s",
-              [*params, *where_params, db.ops.adapt_datetimefield_value(now)])
+    update, params = update_sql(LoginTicket, values, {"id": ticket.pk, "status": old, **where}, connection=db)
+    update = (f"{update} AND {q('expires_at')} > %s", [*params, db.ops.adapt_datetimefield_value(now)])
     audit_values = {"old": old, "new": new, "reason": reason, "actor": actor, "at": now}
     audit_columns = ", ".join(q(TicketTransition._meta.get_field(name).column) for name in ("ticket", *audit_values))
     audit_params = [TicketTransition._meta.get_field(name).get_db_prep_save(value, db) for name, value in audit_values.items()]

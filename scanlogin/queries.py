@@ -99,3 +99,20 @@ def insert_sql(instance, *, connection) -> tuple[str, list]:
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
     return f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", params
+
+
+def update_sql(model, values: dict, where: dict, *, connection) -> tuple[str, list]:
+    """`UPDATE … SET` the `values` of the rows matching `where` (both named as in columns_sql)."""
+    assigned, params = columns_sql(model, values, joiner=", ", connection=connection)
+    matched, where_params = columns_sql(model, where, joiner=" AND ", connection=connection)
+    return f"UPDATE {connection.ops.quote_name(model._meta.db_table)} SET {assigned} WHERE {matched}", [*params, *where_params]
+
+
+def update_where(model, values: dict, **where) -> int:
+    """QuerySet.update for the login path's plain updates, without building a query; rows changed.
+    (Configuration tables are not written this way: their per-process copies would not hear of it.)"""
+    db = connections[model.objects.db]
+    sql, params = update_sql(model, values, where, connection=db)
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount

@@ -11,7 +11,7 @@ from accounts.models import EndUser, Identity
 from accounts.services import end_user_create, identity_link
 from hostedlogin.models import LoginTicket, TicketStageDay
 from hostedlogin.tickets import ticket_create
-from scanlogin.queries import columns_sql, unique_row_where
+from scanlogin.queries import columns_sql, unique_row_where, update_where
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +79,12 @@ def test_a_new_ticket_is_written_whole_with_its_funnel_count(ticket, pool):
     ticket.reason = "checked"
     ticket.save(update_fields=["reason"])  # a saved instance: it updates its row
     assert LoginTicket.objects.get(pk=ticket.pk).reason == "checked"
+
+
+def test_update_where_changes_the_matching_rows_only(user, pool):
+    other = end_user_create(pool=pool, nickname="other")
+    now = timezone.now()
+    assert update_where(EndUser, {"last_login_at": now}, id=user.pk) == 1
+    assert EndUser.objects.get(pk=user.pk).last_login_at == now
+    assert EndUser.objects.get(pk=other.pk).last_login_at is None
+    assert update_where(EndUser, {"nickname": "nobody"}, id=-1) == 0
