@@ -75,10 +75,14 @@ def columns_sql(model, values: dict, *, joiner: str, connection) -> tuple[str, l
     """`"column" = %s` for each field name of `model` in `values`, joined by `joiner` (", " for a SET,
     " AND " for a WHERE), with each value prepared as the ORM would save it. A foreign key may be
     named by its field ("user", a model instance or None) or its column ("user_id"). A name ending
-    in "__isnull" tests for NULL. Anything else is refused, so a typo cannot widen a WHERE."""
+    in "__isnull" tests for NULL, and so does None in a WHERE (as in a QuerySet filter: `= NULL`
+    would match nothing). Anything else is refused, so a typo cannot widen a WHERE."""
     parts, params = [], []
+    matching = joiner.strip().upper() == "AND"
     for name, value in values.items():
         column_name, isnull = (name[: -len("__isnull")], True) if name.endswith("__isnull") else (name, False)
+        if matching and value is None and not isnull:
+            isnull, value = True, True
         field = model._meta.get_field(column_name)
         column = connection.ops.quote_name(field.column)
         if isnull:

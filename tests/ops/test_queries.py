@@ -68,6 +68,8 @@ def test_columns_are_named_by_field_and_a_typo_is_refused(user):
     where, params = columns_sql(EndUser, {"pool": user.pool, "phone": "+8613800138000", "merged_into__isnull": True}, joiner=" AND ", connection=db)
     assert where == '"pool_id" = %s AND "phone" = %s AND "merged_into_id" IS NULL'
     assert params == [user.pool_id, "+8613800138000"]
+    assert columns_sql(EndUser, {"merged_into": None}, joiner=" AND ", connection=db) == ('"merged_into_id" IS NULL', [])  # as filter() reads None
+    assert columns_sql(EndUser, {"merged_into": None}, joiner=", ", connection=db) == ('"merged_into_id" = %s', [None])  # a SET writes it
     with pytest.raises(FieldDoesNotExist):
         columns_sql(EndUser, {"phnoe": "x"}, joiner=" AND ", connection=db)
 
