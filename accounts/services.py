@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from connections.models import Connection
 from scanlogin import metrics
 from scanlogin.errors import ServiceError
-from scanlogin.queries import update_where
+from scanlogin.queries import insert_row, update_where
 from tenants.models import UserPool
 
 from .models import AccountAudit, AccountChange, EndUser, Identity, LoginEvent
@@ -27,16 +27,15 @@ def end_user_create(*, pool, phone: str = "", phone_verified: bool = False, nick
     # Not validated: the random `sub` (unique in the database anyway), and, without a username, the
     # pool (a saved instance) and the username rule: saves three queries on every WeChat sign-up.
     user.full_clean(exclude=["password", "sub", *([] if username else ["pool", "username"])])
-    user.save()
-    return user
+    return insert_row(user)
 
 
 def identity_link(*, user: EndUser, connection, app_id: str, openid: str, unionid: str = "", profile=None) -> Identity:
     """Link a WeChat identity (AppID + openid) to user; unique per pool, so a second link fails."""
-    return Identity.objects.create(
+    return insert_row(Identity(
         pool_id=user.pool_id, user=user, connection=connection, app_id=app_id, openid=openid,
         unionid=unionid or "", profile=profile or {},
-    )
+    ))
 
 
 def identity_touch(identity: Identity, *, unionid: str = "") -> None:
@@ -76,10 +75,10 @@ def end_user_authenticate(*, pool, login: str, password: str) -> EndUser | None:
 def login_event_record(*, pool, outcome: str, connection=None, application=None, user=None, reason: str = "",
                        ip: str | None = None, user_agent: str = "") -> LoginEvent:
     """Write a login event; the IP's region is looked up now and kept with it."""
-    event = LoginEvent.objects.create(**login_event_fields(
+    event = insert_row(LoginEvent(**login_event_fields(
         pool_id=pool.pk, user=user, connection=connection, application=application, outcome=outcome,
         reason=reason, ip=ip, user_agent=user_agent,
-    ))
+    )))
     _count_logins([(pool.slug, connection.identifier if connection else "", outcome)])
     return event
 

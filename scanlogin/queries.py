@@ -96,13 +96,40 @@ def columns_sql(model, values: dict, *, joiner: str, connection) -> tuple[str, l
 
 
 def insert_sql(instance, *, connection) -> tuple[str, list]:
-    """The INSERT of a new model instance without its primary key (the database draws it), with
-    each value prepared as Model.save would prepare it (defaults already set, pre_save applied)."""
+    """The INSERT of a new model instance, without a primary key the database draws (an AutoField),
+    with each value prepared as Model.save would prepare it (defaults already set, pre_save applied)."""
     model = type(instance)
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = [f for f in model._meta.concrete_fields if not _drawn_by_database(f)]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
     return f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", params
+
+
+def insert_row(instance):
+    """Model.save() of a new instance on the login path, as one plain INSERT (… RETURNING its key):
+    no query built and compiled, no transaction of its own. No model signals are sent: it is for
+    models without receivers (an end user, an identity, a login event), and leaves the instance as
+    save() would (its key set, no longer adding)."""
+    model = type(instance)
+    db = connections[model.objects.db]
+    sql, params = insert_sql(instance, connection=db)
+    pk = model._meta.pk
+    with db.cursor() as cursor:
+        if _drawn_by_database(pk):
+            if db.features.can_return_columns_from_insert:
+                cursor.execute(f"{sql} RETURNING {db.ops.quote_name(pk.column)}", params)
+                instance.pk = cursor.fetchone()[0]
+            else:
+                cursor.execute(sql, params)
+                instance.pk = db.ops.last_insert_id(cursor, model._meta.db_table, pk.column)
+        else:
+            cursor.execute(sql, params)
+    instance._state.adding, instance._state.db = False, db.alias
+    return instance
+
+
+def _drawn_by_database(field) -> bool:
+    return field.primary_key and getattr(field, "db_returning", False)
 
 
 def update_sql(model, values: dict, where: dict, *, connection) -> tuple[str, list]:

@@ -1,6 +1,6 @@
 """The ticket transition on SQLite, the embedded default (`make run`): there the conditional UPDATE,
 its audit row and its funnel count run as three statements (on PostgreSQL, which the rest of the
-suite uses, they are one: hostedlogin/tickets.py `_moved`), and the ticket lock has no FOR UPDATE; the login path's plain-SQL read works there too. Run in a process of its own on a
+suite uses, they are one: hostedlogin/tickets.py `_moved`), and the ticket lock has no FOR UPDATE; the login path's plain-SQL reads and INSERTs work there too. Run in a process of its own on a
 fresh SQLite file, migrated as `make run` does."""
 import json
 import os
@@ -17,7 +17,10 @@ from connections.services import connection_create
 from hostedlogin.models import LoginTicket, TicketStageDay, TicketTransition
 from django.db import transaction
 from hostedlogin.tickets import ticket_create, ticket_lock, transition
+from accounts.models import Identity, LoginEvent
+from accounts.services import end_user_create, identity_link, login_event_record
 from scanlogin.queries import unique_row_where
+from scanlogin.sessions import SessionStore
 from tenants.services import application_create, pool_create
 
 pool = pool_create(slug="acme", name="Acme")
@@ -31,10 +34,18 @@ with transaction.atomic():
     locks = [ticket_lock(ticket, status="scanned"), ticket_lock(ticket, status="pending")]
 row = LoginTicket.objects.get(pk=ticket.pk)
 read = unique_row_where(LoginTicket, '"key" = %s', [ticket.key], related=("user",))
+user = end_user_create(pool=pool, phone="+8613800138000", phone_verified=True)
+identity = identity_link(user=user, connection=conn, app_id="wx00000000000000d0", openid="o-1", profile={"a": 1})
+event = login_event_record(pool=pool, outcome="created", connection=conn, user=user, ip="1.2.3.4")
+session = SessionStore()
+session["who"] = user.pk
+session.save()
 print(json.dumps({
     "won": won, "lost": lost, "guarded": guarded, "locks": locks, "status": row.status, "openid": row.openid,
     "nickname": row.scanned_nickname, "in_memory": ticket.status,
     "read": [read.pk == row.pk, read.status, read.user is None, read.created_at == row.created_at],
+    "written": [Identity.objects.get(pk=identity.pk).user_id == user.pk, identity.profile,
+                LoginEvent.objects.get(pk=event.pk).user_id == user.pk, SessionStore(session.session_key)["who"] == user.pk],
     "audit": list(TicketTransition.objects.filter(ticket=ticket).values_list("old", "new", "actor")),
     "funnel": {s: TicketStageDay.objects.filter(pool=pool, stage=s).aggregate(n=Sum("count"))["n"] for s in ("pending", "scanned", "confirmed")},
 }))
@@ -53,5 +64,6 @@ def test_a_transition_and_a_lock_on_sqlite(tmp_path):
     assert found["locks"] == [True, False]  # the lock finds the ticket only in the state asked for
     assert (found["status"], found["openid"], found["nickname"], found["in_memory"]) == ("scanned", "o-1", "W**g", "scanned")
     assert found["read"] == [True, "scanned", True, True]  # the plain-SQL read of the login path (scanlogin/queries.py)
+    assert found["written"] == [True, {"a": 1}, True, True]  # plain INSERTs: an account, its identity, an event, a session
     assert found["audit"] == [["pending", "scanned", "phone"]]
     assert found["funnel"] == {"pending": 1, "scanned": 1, "confirmed": None}

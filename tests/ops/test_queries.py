@@ -90,3 +90,13 @@ def test_update_where_changes_the_matching_rows_only(user, pool):
     assert EndUser.objects.get(pk=user.pk).last_login_at == now
     assert EndUser.objects.get(pk=other.pk).last_login_at is None
     assert update_where(EndUser, {"nickname": "nobody"}, id=-1) == 0
+
+
+def test_insert_row_writes_what_save_would_write(user, connection):
+    identity = identity_link(user=user, connection=connection, app_id="wx00000000000000d0", openid="o-9", profile={"city": "Xi'an"})
+    assert fields_of(EndUser.objects.get(pk=user.pk)) == fields_of(user)  # the UUID `sub`, auto_now, the unusable password
+    assert fields_of(Identity.objects.get(pk=identity.pk)) == fields_of(identity)
+    assert user.pk and identity.pk and not identity._state.adding
+    identity.unionid = "u-9"
+    identity.save(update_fields=["unionid"])  # a saved instance: it updates its row
+    assert Identity.objects.get(pk=identity.pk).unionid == "u-9"
