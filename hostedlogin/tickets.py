@@ -18,7 +18,7 @@ from accounts.models import LoginOutcome
 from accounts.services import login_event_record, login_events_record_many
 from connections.selectors import connection_by_id
 from scanlogin.errors import NotFound, ServiceError
-from scanlogin.queries import columns_sql, insert_sql, unique_row_where, update_sql
+from scanlogin.queries import insert_row, insert_sql, saved, unique_row_where, update_sql, where_sql
 from tenants.selectors import application_by_id, pool_by_id, pool_get
 
 from . import notify
@@ -59,8 +59,7 @@ def ticket_create(*, pool, application, connection, browser_hash: str, ip: str |
         cursor.execute(f"WITH created AS ({insert} RETURNING {db.ops.quote_name('id')}), counted AS ({counted}) "
                        f"SELECT {db.ops.quote_name('id')} FROM created", [*params, *count_params])
         ticket.pk = cursor.fetchone()[0]
-    ticket._state.adding, ticket._state.db = False, db.alias  # (what Model.save leaves)
-    return ticket
+    return saved(ticket, db)
 
 
 def ticket_get_for_browser(*, pool_slug: str, key: str, browser_hash: str, related: tuple = ()) -> LoginTicket | None:
@@ -150,11 +149,13 @@ def transition(ticket: LoginTicket, *, old: str, new: str, actor: str, reason: s
     """
     now = timezone.now()
     values = {"status": new, "reason": reason, "updated_at": now, **fields}
+    db = connections[LoginTicket.objects.db]
     # One statement on PostgreSQL is a transaction of its own (no BEGIN/COMMIT round trips); elsewhere
     # three. No savepoint inside a caller's transaction (the confirm): an error fails it whole anyway.
-    one_statement = connections[LoginTicket.objects.db].vendor == "postgresql"
-    with nullcontext() if one_statement else transaction.atomic(savepoint=False):
-        if not _moved(ticket, old=old, new=new, actor=actor, reason=reason, where=where or {}, values=values, now=now):
+    with nullcontext() if db.vendor == "postgresql" else transaction.atomic(savepoint=False):
+        audit = TicketTransition(ticket_id=ticket.pk, old=old, new=new, reason=reason, actor=actor, at=now)
+        if not _moved(db, ticket, audit, where={"id": ticket.pk, "status": old, "expires_at__gt": now, **(where or {})},
+                      values=values):
             return False
         for name, value in values.items():
             setattr(ticket, name, value)
@@ -162,7 +163,7 @@ def transition(ticket: LoginTicket, *, old: str, new: str, actor: str, reason: s
     return True
 
 
-def _moved(ticket: LoginTicket, *, old: str, new: str, actor: str, reason: str, where: dict, values: dict, now) -> bool:
+def _moved(db, ticket: LoginTicket, audit: TicketTransition, *, where: dict, values: dict) -> bool:
     """Write a transition: the conditional UPDATE, its audit row and its funnel count; False if no row matched.
 
     On PostgreSQL the three are one statement (the audit row and the count take their row from the
@@ -170,27 +171,20 @@ def _moved(ticket: LoginTicket, *, old: str, new: str, actor: str, reason: str, 
     frequent writes, and each statement costs a round trip and the ORM's compiling more than
     PostgreSQL's work. Elsewhere (SQLite, the embedded default) they run one after another.
     """
-    db = connections[LoginTicket.objects.db]
-    q = db.ops.quote_name
-    update, params = update_sql(LoginTicket, values, {"id": ticket.pk, "status": old, **where}, connection=db)
-    update = (f"{update} AND {q('expires_at')} > %s", [*params, db.ops.adapt_datetimefield_value(now)])
-    audit_values = {"old": old, "new": new, "reason": reason, "actor": actor, "at": now}
-    audit_columns = ", ".join(q(TicketTransition._meta.get_field(name).column) for name in ("ticket", *audit_values))
-    audit_params = [TicketTransition._meta.get_field(name).get_db_prep_save(value, db) for name, value in audit_values.items()]
-    audit_insert = f"INSERT INTO {q(TicketTransition._meta.db_table)} ({audit_columns}) SELECT "
+    update, params = update_sql(LoginTicket, values, where, connection=db)
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
-            counted = stage_count_sql(pool_id=ticket.pool_id, stage=new, now=now, source="FROM moved")
-            sql = (f"WITH moved AS ({update[0]} RETURNING {q('id')}), "
-                   f"audit AS ({audit_insert}{q('id')}, {', '.join(['%s'] * len(audit_params))} FROM moved)"
+            logged, audit_params = insert_sql(audit, connection=db, source="FROM moved")
+            counted = stage_count_sql(pool_id=ticket.pool_id, stage=audit.new, now=audit.at, source="FROM moved")
+            sql = (f"WITH moved AS ({update} RETURNING {db.ops.quote_name('id')}), audit AS ({logged})"
                    + (f", counted AS ({counted[0]})" if counted else "") + " SELECT count(*) FROM moved")
-            cursor.execute(sql, [*update[1], *audit_params, *(counted[1] if counted else [])])
+            cursor.execute(sql, [*params, *audit_params, *(counted[1] if counted else [])])
             return bool(cursor.fetchone()[0])
-        cursor.execute(*update)
+        cursor.execute(update, params)
         if not cursor.rowcount:
             return False
-        cursor.execute(f"{audit_insert}{', '.join(['%s'] * (len(audit_params) + 1))}", [ticket.pk, *audit_params])
-    stage_reached(pool_id=ticket.pool_id, stage=new, now=now)
+    insert_row(audit)
+    stage_reached(pool_id=ticket.pool_id, stage=audit.new, now=audit.at)
     return True
 
 
@@ -198,11 +192,10 @@ def ticket_lock(ticket: LoginTicket, **where) -> bool:
     """Lock the ticket row (in the caller's transaction) if it is still as expected and not overdue;
     False if the race is lost. Used where a transition needs work in between (running the pipeline)."""
     db = connections[LoginTicket.objects.db]
-    matched, params = columns_sql(LoginTicket, {"id": ticket.pk, **where}, joiner=" AND ", connection=db)
+    matched, params = where_sql(LoginTicket, {"id": ticket.pk, "expires_at__gt": timezone.now(), **where}, connection=db)
     locking = " FOR UPDATE" if db.features.has_select_for_update else ""  # (SQLite locks the whole file on write)
     with db.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {db.ops.quote_name(LoginTicket._meta.db_table)} WHERE {matched} "
-                       f"AND {db.ops.quote_name('expires_at')} > %s{locking}", [*params, db.ops.adapt_datetimefield_value(timezone.now())])
+        cursor.execute(f"SELECT 1 FROM {db.ops.quote_name(LoginTicket._meta.db_table)} WHERE {matched}{locking}", params)
         return cursor.fetchone() is not None
 
 

@@ -1,5 +1,6 @@
 """Small query helpers for the login path, where the ORM's work on a query (building and compiling
 it: about 1 ms of CPU on a small machine) costs more than PostgreSQL's answer (about 0.2 ms)."""
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections
 from django.db.models.sql import Query
 
@@ -71,38 +72,52 @@ def _instance(db, shape: _Shape, row):
     return shape.model.from_db(db.alias, shape.attnames, values)
 
 
-def columns_sql(model, values: dict, *, joiner: str, connection) -> tuple[str, list]:
-    """`"column" = %s` for each field name of `model` in `values`, joined by `joiner` (", " for a SET,
-    " AND " for a WHERE), with each value prepared as the ORM would save it. A foreign key may be
-    named by its field ("user", a model instance or None) or its column ("user_id"). A name ending
-    in "__isnull" tests for NULL, and so does None in a WHERE (as in a QuerySet filter: `= NULL`
-    would match nothing). Anything else is refused, so a typo cannot widen a WHERE."""
+def set_sql(model, values: dict, *, connection) -> tuple[str, list]:
+    """`"column" = %s, …` for the fields of `model` named in `values` (a foreign key by its field,
+    "user" with an instance or None, or its column, "user_id"), each value prepared as the ORM saves it."""
     parts, params = [], []
-    matching = joiner.strip().upper() == "AND"
     for name, value in values.items():
-        column_name, isnull = (name[: -len("__isnull")], True) if name.endswith("__isnull") else (name, False)
-        if matching and value is None and not isnull:
-            isnull, value = True, True
-        field = model._meta.get_field(column_name)
+        field = model._meta.get_field(name)
+        parts.append(f"{connection.ops.quote_name(field.column)} = %s")
+        params.append(field.get_db_prep_save(_key_of(value), connection))
+    return ", ".join(parts), params
+
+
+def where_sql(model, conditions: dict, *, connection) -> tuple[str, list]:
+    """`"column" = %s AND …` for the fields of `model` named in `conditions`, as a QuerySet filter
+    reads them: None and "<name>__isnull" test for NULL, "<name>__gt" compares. Any other name is
+    refused (FieldDoesNotExist), so a typo cannot widen a WHERE."""
+    parts, params = [], []
+    for name, value in conditions.items():
+        name, _, lookup = name.partition("__")
+        field = model._meta.get_field(name)
         column = connection.ops.quote_name(field.column)
-        if isnull:
-            parts.append(f"{column} IS {'' if value else 'NOT '}NULL")
+        if lookup == "isnull" or (value is None and not lookup):
+            null = value if lookup else True
+            parts.append(f"{column} IS {'' if null else 'NOT '}NULL")
             continue
-        if hasattr(value, "_meta"):  # a related instance: its key
-            value = value.pk
-        parts.append(f"{column} = %s")
-        params.append(field.get_db_prep_save(value, connection))
-    return joiner.join(parts), params
+        if lookup not in ("", "gt"):
+            raise FieldDoesNotExist(f"{model.__name__} has no lookup {lookup!r} here (only isnull and gt)")
+        parts.append(f"{column} {'>' if lookup else '='} %s")
+        params.append(field.get_db_prep_value(_key_of(value), connection))
+    return " AND ".join(parts), params
 
 
-def insert_sql(instance, *, connection) -> tuple[str, list]:
+def _key_of(value):
+    return value.pk if hasattr(value, "_meta") else value  # a related instance: its key
+
+
+def insert_sql(instance, *, connection, source: str = "") -> tuple[str, list]:
     """The INSERT of a new model instance, without a primary key the database draws (an AutoField),
-    with each value prepared as Model.save would prepare it (defaults already set, pre_save applied)."""
+    with each value prepared as Model.save would prepare it (defaults already set, pre_save applied).
+    `source` ("FROM moved") inserts the row only if that relation has one (`INSERT … SELECT`)."""
     model = type(instance)
     fields = [f for f in model._meta.concrete_fields if not _drawn_by_database(f)]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
-    return f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", params
+    placeholders = ", ".join(["%s"] * len(fields))
+    rows = f"SELECT {placeholders} {source}" if source else f"VALUES ({placeholders})"
+    return f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) {rows}", params
 
 
 def insert_row(instance):
@@ -124,6 +139,11 @@ def insert_row(instance):
                 instance.pk = db.ops.last_insert_id(cursor, model._meta.db_table, pk.column)
         else:
             cursor.execute(sql, params)
+    return saved(instance, db)
+
+
+def saved(instance, db):
+    """The instance as Model.save leaves a new one once its row is written: no longer adding, of `db`."""
     instance._state.adding, instance._state.db = False, db.alias
     return instance
 
@@ -133,9 +153,9 @@ def _drawn_by_database(field) -> bool:
 
 
 def update_sql(model, values: dict, where: dict, *, connection) -> tuple[str, list]:
-    """`UPDATE … SET` the `values` of the rows matching `where` (both named as in columns_sql)."""
-    assigned, params = columns_sql(model, values, joiner=", ", connection=connection)
-    matched, where_params = columns_sql(model, where, joiner=" AND ", connection=connection)
+    """`UPDATE … SET` the `values` (as in set_sql) of the rows matching `where` (as in where_sql)."""
+    assigned, params = set_sql(model, values, connection=connection)
+    matched, where_params = where_sql(model, where, connection=connection)
     return f"UPDATE {connection.ops.quote_name(model._meta.db_table)} SET {assigned} WHERE {matched}", [*params, *where_params]
 
 

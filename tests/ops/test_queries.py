@@ -11,7 +11,7 @@ from accounts.models import EndUser, Identity
 from accounts.services import end_user_create, identity_link
 from hostedlogin.models import LoginTicket, TicketStageDay
 from hostedlogin.tickets import ticket_create
-from scanlogin.queries import columns_sql, unique_row_where, update_where
+from scanlogin.queries import set_sql, unique_row_where, update_where, where_sql
 
 pytestmark = pytest.mark.django_db
 
@@ -65,13 +65,17 @@ def test_order_picks_the_first_of_several_rows(pool, connection):
 
 
 def test_columns_are_named_by_field_and_a_typo_is_refused(user):
-    where, params = columns_sql(EndUser, {"pool": user.pool, "phone": "+8613800138000", "merged_into__isnull": True}, joiner=" AND ", connection=db)
+    where, params = where_sql(EndUser, {"pool": user.pool, "phone": "+8613800138000", "merged_into__isnull": True}, connection=db)
     assert where == '"pool_id" = %s AND "phone" = %s AND "merged_into_id" IS NULL'
     assert params == [user.pool_id, "+8613800138000"]
-    assert columns_sql(EndUser, {"merged_into": None}, joiner=" AND ", connection=db) == ('"merged_into_id" IS NULL', [])  # as filter() reads None
-    assert columns_sql(EndUser, {"merged_into": None}, joiner=", ", connection=db) == ('"merged_into_id" = %s', [None])  # a SET writes it
+    assert where_sql(EndUser, {"merged_into": None}, connection=db) == ('"merged_into_id" IS NULL', [])  # as filter() reads None
+    assert set_sql(EndUser, {"merged_into": None}, connection=db) == ('"merged_into_id" = %s', [None])  # a SET writes it
+    now = timezone.now()
+    assert where_sql(LoginTicket, {"expires_at__gt": now}, connection=db) == ('"expires_at" > %s', [now])
     with pytest.raises(FieldDoesNotExist):
-        columns_sql(EndUser, {"phnoe": "x"}, joiner=" AND ", connection=db)
+        where_sql(EndUser, {"phnoe": "x"}, connection=db)
+    with pytest.raises(FieldDoesNotExist):
+        where_sql(EndUser, {"phone__contains": "138"}, connection=db)  # only the lookups the login path needs
 
 
 def test_a_new_ticket_is_written_whole_with_its_funnel_count(ticket, pool):
