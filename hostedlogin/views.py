@@ -66,7 +66,8 @@ def login_page(request, pool):
         "csrf": get_token(request), "strings": page_strings(),
     }
     context = {"pool": the_pool, "app": app, "connections": connections, "try_mode": try_mode, "config": config,
-               "current_user": get_end_user(request, the_pool)}
+               "current_user": get_end_user(request, the_pool),
+               "csrf_token": config["csrf"]}  # {% csrf_token %} takes this one: one masking per page, not two
     return set_browser_cookie(request, render(request, "hostedlogin/login.html", context))
 
 

@@ -62,3 +62,17 @@ def test_seed_demo_has_connections_whose_settings_change_the_outcome(db):
     user = EndUser.objects.get(pool__slug="demo", username="demo-user")
     assert user.phone_verified and end_user_authenticate(pool=user.pool, login="demo-user", password="demo-user-pass") == user
     assert Client().get("/u/demo/login?app_id=demo-app").content.decode().count('class="method"') == 3
+
+
+def test_the_login_page_masks_its_csrf_token_once_and_the_token_works(login_app):
+    import json
+    import re
+
+    browser = Client(enforce_csrf_checks=True)
+    html = browser.get(f"/u/acme/login?app_id={login_app.client_id}").content.decode()
+    config = json.loads(re.search(r'<script id="hosted-config" type="application/json">(.*?)</script>', html, re.S).group(1))
+    form_tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert form_tokens == [config["csrf"]]  # the language form and the page's script share one masked token
+    switched = browser.post("/i18n/setlang/", {"language": "zh-hans", "csrfmiddlewaretoken": form_tokens[0]})
+    assert switched.status_code == 302  # accepted by the CSRF check
+    assert browser.post("/i18n/setlang/", {"language": "en", "csrfmiddlewaretoken": "x" * 64}).status_code == 403

@@ -59,6 +59,26 @@ def test_callers_get_their_own_copy(pool):
     assert pool_get(slug="acme") is not pool_get(slug="acme")
 
 
+def test_a_kept_row_is_copied_as_copy_copy_copies_a_model(pool, login_app):
+    import copy
+
+    from scanlogin.config_cache import model_copy
+
+    kept = application_get(pool=pool, client_id=login_app.client_id)
+    kept.pool  # a related row in the fields cache
+    mine, django_copy = model_copy(kept), copy.copy(kept)
+    assert type(mine) is type(kept) and mine is not kept and mine == kept
+    fields = lambda row: {k: v for k, v in vars(row).items() if k not in ("_state", "_django_version")}  # noqa: E731
+    assert fields(mine) == fields(django_copy)  # (copy.copy also leaves the pickle protocol's version mark)
+    assert (mine._state.db, mine._state.adding) == (django_copy._state.db, django_copy._state.adding) == ("default", False)
+    assert mine._state is not kept._state and mine._state.fields_cache is not kept._state.fields_cache
+    assert mine.pool is kept.pool  # related rows are shared, as copy.copy shares them
+    mine.name = "changed by a caller"
+    mine._state.fields_cache.clear()
+    assert kept.name == login_app.name and kept._state.fields_cache  # the kept one is untouched
+    assert mine.pool.pk == pool.pk  # (read again for the copy alone)
+
+
 def test_unknown_keys_are_not_kept(pool):
     with pytest.raises(NotFound):
         pool_get(slug="nope")

@@ -162,10 +162,24 @@ def test_a_new_session_is_one_insert_and_a_taken_key_is_drawn_again(monkeypatch)
     assert statements == ["INSERT"]  # no SELECT asking whether the new key is taken
 
     keys = iter([first.session_key, "k" * 32])  # the first key drawn is taken: the INSERT refuses it
-    monkeypatch.setattr(sessions, "get_random_string", lambda length, chars: next(keys))
+    monkeypatch.setattr(sessions.SessionStore, "_get_new_session_key", lambda self: next(keys))
     second = sessions.SessionStore()
     second["_auth_user_id"] = "2"
     second.save()
     assert second.session_key == "k" * 32
     assert sessions.SessionStore(first.session_key)["_auth_user_id"] == "1"  # the taken one is untouched
     assert Session.objects.count() == 2
+
+
+def test_new_session_keys_are_32_random_characters_that_django_accepts():
+    from django.contrib.sessions.backends.base import VALID_KEY_CHARS
+
+    from scanlogin import sessions
+
+    store = sessions.SessionStore()
+    keys = {store._get_new_session_key() for _ in range(200)}
+    assert len(keys) == 200
+    for key in keys:
+        assert len(key) == 32 and set(key) <= set(VALID_KEY_CHARS)
+        assert store._validate_session_key(key)
+    assert len(set("".join(keys))) == 32  # base32's whole alphabet shows up: a-z and 2-7
