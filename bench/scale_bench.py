@@ -61,8 +61,8 @@ def print_waiters(n, lp, po):
         ("scan → browser median / p99", f"{fmt(lp['delay_median_ms'])} / {fmt(lp['delay_p99_ms'])} ms",
          f"{fmt(po['delay_median_ms'])} / {fmt(po['delay_p99_ms'])} ms"),
         ("browsers that saw their scan", f"{lp['answered']}/{lp['scans']}", f"{po['answered']}/{po['scans']}"),
-        # When no window free of re-polls exists (10,000: the first requests alone outlast a wait),
-        # the re-polls answered in it are shown beside the CPU they cost.
+        # The browsers' waits end together (loadgen.Waves), so the window between two waves holds
+        # browsers that only wait; any re-poll that still fell into it is shown beside the CPU.
         ("server CPU while they wait", f"{lp['idle']['cpu_pct']} % of a core" + (f" ({lp['idle_requests_per_s']} re-polls/s)"
                                         if lp["idle_requests_per_s"] else ""), f"{po['idle']['cpu_pct']} % of a core"),
         ("database transactions/s while waiting", f"{lp['idle']['xacts_per_s']}", f"{po['idle']['xacts_per_s']}"),

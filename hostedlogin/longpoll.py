@@ -20,8 +20,11 @@
 * **No query for a re-poll.** The last state of each ticket read in this process is kept (with
   the pool and browser it answered) and kept current by the subscription, so a browser's next
   long-poll of the same ticket, landing on the same process, is answered without the database
-  while the subscription has stayed up. Entries live LONGPOLL_STATE_CACHE_SECONDS at most (a
-  publish that failed cannot keep a stale state for longer).
+  while the subscription has stayed up. Entries count as current for LONGPOLL_STATE_CACHE_SECONDS
+  (a publish that failed cannot keep a stale state for longer). A browser that waits on an older
+  entry starts from it and is read again in the poller's next batched round, as after a
+  resubscription: a wave of re-polls past that age costs a query per LONGPOLL_FALLBACK_BATCH
+  browsers, not one each.
 
 Database reads run on a small thread pool of their own (LONGPOLL_DB_THREADS), never on the
 request's thread, and give their connection back after each read (to Django's pool in
@@ -119,13 +122,14 @@ class Watch:
     `passive` watches (a status request with wait=0) only read: the poller never reads for them.
     """
 
-    __slots__ = ("hub", "key", "passive", "epoch", "needs_read", "pending", "event", "via", "owner")
+    __slots__ = ("hub", "key", "passive", "epoch", "needs_read", "refresh", "pending", "event", "via", "owner")
 
     def __init__(self, hub: "Hub", key: str, passive: bool = False):
         self.hub, self.key, self.passive = hub, key, passive
         self.owner: tuple[str, str] | None = None  # (pool, browser hash) once a read showed the ticket is theirs
         self.epoch = hub.epoch if hub.up else None  # covered by push only within this epoch
         self.needs_read = False
+        self.refresh = False  # waiting from a kept state older than LONGPOLL_STATE_CACHE_SECONDS: the poller reads it
         self.pending: dict | None = None  # the newest state delivered and not yet taken
         self.event = asyncio.Event()
         self.via = ""
@@ -142,17 +146,27 @@ class Watch:
             self.pending, self.via = state, via
             self.event.set()
 
-    async def load(self, pool: str, bhash: str, fn, *args) -> dict | None:
+    async def load(self, pool: str, bhash: str, fn, *args, waits_since: str | None = None) -> dict | None:
         """The ticket's state for this browser: the kept state if the subscription vouches for it,
         else fn(*args) on the reader threads (None: not this browser's ticket → 404).
 
         A read that ran wholly inside one subscription epoch is complete: every later change will
         be pushed, so the waiter is covered and the state is kept for the browser's next poll.
+
+        `waits_since`: the status this request will wait on. A kept state past its age that still
+        shows that status (the request waits, it does not answer from it) is used, and the poller's
+        next batched round reads the ticket again and delivers whatever changed.
         """
         hub = self.hub
         state = hub.cache_get(self.key, pool, bhash)
         if state is not None:
             return state
+        if waits_since is not None and not self.passive:
+            aged = hub.cache_get(self.key, pool, bhash, aged=True)
+            if aged is not None and aged["status"] == waits_since:
+                self.owner, self.epoch, self.refresh = (pool, bhash), hub.epoch, True
+                hub.poller_due()
+                return aged
         up, epoch = hub.up, hub.epoch
         state = await read(fn, *args)
         if state is None:
@@ -203,7 +217,7 @@ class Hub:
         self.epoch = 0
         self.cache: OrderedDict[str, tuple] = OrderedDict()
         self.stats = {"push_deliveries": 0, "poll_deliveries": 0, "poll_rounds": 0, "poll_queries": 0,
-                      "subscriptions": 0, "subscription_losses": 0, "cache_hits": 0}
+                      "subscriptions": 0, "subscription_losses": 0, "cache_hits": 0, "aged_hits": 0}
         self._wake = asyncio.Event()  # the poller: a resync is due, or a waiter arrived while it slept
         self._idle = True
         self._tasks: list[asyncio.Task] = []
@@ -231,20 +245,28 @@ class Hub:
 
     def covered(self, w: Watch) -> bool:
         """True when every change of w's ticket will be pushed to it (or it never waits)."""
-        return w.passive or (self.up and w.epoch == self.epoch and not w.needs_read)
+        return w.passive or (self.up and w.epoch == self.epoch and not w.needs_read and not w.refresh)
+
+    def poller_due(self) -> None:
+        """A waiter needs a read of the poller: wake it if it sleeps with nothing to do (it then
+        gathers for one interval: the reads of a wave of waiters go in one round)."""
+        if self._idle:
+            self._wake.set()
 
     # the state cache -----------------------------------------------------------------------
-    def cache_get(self, key: str, pool: str, bhash: str) -> dict | None:
+    def cache_get(self, key: str, pool: str, bhash: str, *, aged: bool = False) -> dict | None:
+        """The kept state of this browser's ticket while the subscription vouches for it; `aged`:
+        only one kept longer than LONGPOLL_STATE_CACHE_SECONDS (to wait from, see Watch.load)."""
         entry = self.cache.get(key)
         if entry is None or not self.up:
             return None
         state, e_pool, e_bhash, epoch, stored = entry
         fresh = time.monotonic() - stored < _setting("LONGPOLL_STATE_CACHE_SECONDS", 60)
-        if epoch != self.epoch or not fresh or seconds_left(state) <= 0:
+        if epoch != self.epoch or fresh == aged or seconds_left(state) <= 0:
             return None
         if e_pool != pool or not hmac.compare_digest(e_bhash, bhash):
             return None  # another browser or pool: the database answers (404)
-        self.stats["cache_hits"] += 1
+        self.stats["aged_hits" if aged else "cache_hits"] += 1
         return state
 
     def cache_put(self, key: str, pool: str, bhash: str, state: dict) -> None:
@@ -400,7 +422,7 @@ class Hub:
                 w.deliver(states[w.key], "poll")
                 self.stats["poll_deliveries"] += 1
             if up and self.up and self.epoch == epoch == w.epoch:
-                w.needs_read = False  # read after the (re)subscription: push covers it from now on
+                w.needs_read = w.refresh = False  # read after the (re)subscription: push covers it from now on
                 if w.owner is not None and w.key in states:
                     # kept for the browser's next poll, as a read of its own would be (after a restart
                     # or an outage, thousands of re-polls are then answered without a read each)

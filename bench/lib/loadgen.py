@@ -12,6 +12,7 @@ from the database, standing in for the phone's camera (the bench never draws cod
 """
 import asyncio
 import json
+import math
 import os
 import random
 import signal
@@ -28,7 +29,8 @@ POOL, APP_ID, CONNECTION = "demo", "demo-app", "wechat-pc"
 TICKETS = f"/u/{POOL}/api/qr-tickets"
 # The long-polling browsers ask for the contract's longest wait; the page asks for 20–28 s (the
 # steady-state cost of its re-polls is printed from the measured cost of one re-poll cycle).
-LONGPOLL_WAIT = 30
+LONGPOLL_WAIT = 30  # the contract's longest wait
+WAVE_SECONDS = 28  # the long-polling browsers' waits end together this often (Waves)
 
 
 class Meters:
@@ -220,14 +222,16 @@ async def waiters_phase(spec, *, mode):
         t["user"] = await phone.new_user(spec.get("user_base", 0) + i)
     seen, answers, errors, stop = {}, [0], [0], asyncio.Event()
     conns = await open_many(port, n)
-    sent_at: dict[str, float] = {}  # when each long-polling browser sent the request it waits on
+    due_at: dict[str, float] = {}  # when the wait of each long-polling browser's current request runs out
+    waves = Waves(time.monotonic())
 
     async def longpoll(conn, t):
         while not stop.is_set():
             try:
-                sent_at[t["key"]] = time.monotonic()
+                wait = waves.wait()
+                due_at[t["key"]] = time.monotonic() + wait
                 # A browser keeps waiting while thousands of others' first requests queue ahead of its own.
-                status, _h, body, _c = await conn.request("GET", f"{TICKETS}/{t['key']}?since=pending&wait={LONGPOLL_WAIT}",
+                status, _h, body, _c = await conn.request("GET", f"{TICKETS}/{t['key']}?since=pending&wait={wait}",
                                                           cookies={"sl_browser": t["cookie"]}, timeout=300)
             except Exception:
                 errors[0] += 1
@@ -261,7 +265,7 @@ async def waiters_phase(spec, *, mode):
         await meters.settle()
     gap = None
     if mode == "longpoll":  # the browsers only wait: no wait runs out during the windows below
-        gap = round(await quiet_window(sent_at, spec.get("idle_seconds", 8) + 8), 1)  # the idle window, then the scans
+        gap = round(await quiet_window(due_at, n, spec.get("idle_seconds", 8) + 1, meters), 1)
     if mode == "outage":
         os.kill(spec["redis_pid"], signal.SIGKILL)
         await asyncio.sleep(2.0)
@@ -270,6 +274,8 @@ async def waiters_phase(spec, *, mode):
     after, a1 = meters.snapshot(), answers[0]
     idle = Meters.rates(before, after)
     redis = await meters.redis_clients() if mode != "outage" else None
+    if mode == "longpoll":  # the scans, too, between two waves of re-polls
+        await quiet_window(due_at, n, 8, meters)
     started = {}
     b0, sbefore = answers[0], meters.snapshot()
     failures = await run_scans(phone, sample, spec.get("scan_rate", 20), started)
@@ -279,7 +285,10 @@ async def waiters_phase(spec, *, mode):
     safter, b1 = meters.snapshot(), answers[0]
     # after the scans: its own long-polls must not queue ahead of the phones' scans
     unscanned = [t for t in mine if t["key"] not in started]
-    repoll = await repoll_cost(spec, meters, unscanned) if mode == "longpoll" else None
+    repoll = None
+    if mode == "longpoll":  # between two waves as well: the others' re-polls are not this one's cost
+        await quiet_window(due_at, n, 12, meters)
+        repoll = await repoll_cost(spec, meters, unscanned)
     stop.set()
     for task in tasks:
         task.cancel()
@@ -303,17 +312,55 @@ async def waiters_phase(spec, *, mode):
     }
 
 
-async def quiet_window(sent_at: dict, needed: float, tries: int = 4) -> float:
-    """Wait until no browser's wait runs out for `needed` seconds (after a wave of re-polls, if one is
-    due sooner), so that the idle and scan windows measure browsers that only wait. Returns the
+async def server_quiet(meters, below_pct: float = 5.0, limit: float = 20.0) -> None:
+    """Until the server's CPU stayed under `below_pct` % of a core for two half-seconds in a row."""
+    deadline, quiet, last = time.monotonic() + limit, 0, meters.snapshot()
+    while time.monotonic() < deadline and quiet < 2:
+        await asyncio.sleep(0.5)
+        now = meters.snapshot()
+        quiet = quiet + 1 if Meters.rates(last, now)["cpu_pct"] < below_pct else 0
+        last = now
+
+
+class Waves:
+    """The long-polling browsers' waits, ending together every WAVE_SECONDS.
+
+    Each browser asks with the wait (whole seconds, at most the contract's 30) that runs out at the
+    next common boundary at least 2 s away, so the re-polls come in one short wave per period and
+    the rest of it holds browsers that only wait. Left to run out 30 s after each browser's own
+    request, 10,000 waits would stay as spread out as their first requests were (those alone take
+    longer than a wait), and no window would be free of re-polls. What re-polls cost is measured on
+    its own (repoll_cost) and scaled to the page's 20–28 s."""
+
+    def __init__(self, start: float):
+        self.start = start
+
+    def wait(self) -> int:
+        now = time.monotonic()
+        boundary = self.start + WAVE_SECONDS * math.ceil((now + 2 - self.start) / WAVE_SECONDS)
+        return max(2, min(LONGPOLL_WAIT, math.ceil(boundary - now)))
+
+
+async def quiet_window(due_at: dict, n: int, needed: float, meters, tries: int = 4) -> float:
+    """Wait until every browser waits on a request whose wait runs out no sooner than `needed`
+    seconds from now (after a wave of re-polls, if one is due sooner), and the server has taken
+    them all in, so that the idle and scan windows measure browsers that only wait. Returns the
     seconds until the next wait runs out (less than `needed` if no such gap came in `tries` waves)."""
     for _ in range(tries):
-        gap = min(sent_at.values()) + LONGPOLL_WAIT - time.monotonic()
-        if gap >= needed:
-            return gap
-        await asyncio.sleep(max(0.0, gap) + 1.0)  # the wave: those browsers ask again (answered from memory)
-        await asyncio.sleep(2.0)  # and their neighbours
-    return min(sent_at.values()) + LONGPOLL_WAIT - time.monotonic()
+        now = time.monotonic()
+        if len(due_at) == n and min(due_at.values()) - now >= needed:
+            await server_quiet(meters)  # sent is not yet taken in: a wave queues at the server
+            if min(due_at.values()) - time.monotonic() >= needed:
+                return min(due_at.values()) - time.monotonic()
+            continue
+        if len(due_at) == n and min(due_at.values()) > now:
+            await asyncio.sleep(min(due_at.values()) - now + 0.5)  # the next wave begins
+        deadline = time.monotonic() + WAVE_SECONDS + 5
+        while time.monotonic() < deadline:  # until all of the wave have asked again
+            await asyncio.sleep(0.5)
+            if len(due_at) == n and min(due_at.values()) > time.monotonic() + 2:
+                break
+    return min(due_at.values()) - time.monotonic()
 
 
 async def repoll_cost(spec, meters, tickets, count=1000, conc=250):

@@ -182,7 +182,9 @@ class Stack:
     def start_web(self, workers: int, settings_module: str | None = None) -> None:
         args = [PY, "-m", "uvicorn", "scanlogin.asgi:application", "--host", "127.0.0.1", "--port", str(self.web_port),
                 "--workers", str(workers), "--no-access-log", "--backlog", "16384", "--log-level", "warning",
-                "--lifespan", "off", "--timeout-keep-alive", "60", *os.environ.get("BENCH_UVICORN_ARGS", "").split()]
+                "--lifespan", "off", "--timeout-keep-alive", "60",
+                "--no-proxy-headers",  # as the image and compose.yaml run it (TRUSTED_PROXIES decides, not uvicorn)
+                *os.environ.get("BENCH_UVICORN_ARGS", "").split()]
         env = self.web_env()
         if settings_module:
             env["DJANGO_SETTINGS_MODULE"] = settings_module

@@ -169,3 +169,49 @@ def test_a_repoll_is_answered_from_the_subscription_not_the_database(server, poo
 
     run_loop(scenario())
     assert LoginTicket.objects.get(pk=ticket.pk).status == TicketStatus.SCANNED
+
+
+def _scanned_without_a_publish(ticket):
+    try:
+        LoginTicket.objects.filter(pk=ticket.pk).update(status=TicketStatus.SCANNED)
+    finally:
+        connections.close_all()
+
+
+def test_a_repoll_past_the_kept_states_age_waits_and_the_poller_reads_it_again(server, pool, login_app, monkeypatch, settings):
+    """A re-poll that will wait on a kept state older than LONGPOLL_STATE_CACHE_SECONDS does not
+    read the ticket itself: it waits from the kept state, and the poller's batched read delivers a
+    change whose publish was lost. A re-poll that answers at once (wait=0) reads for itself."""
+    settings.LONGPOLL_STATE_CACHE_SECONDS = 0.3
+    settings.LONGPOLL_FALLBACK_INTERVAL = 0.2
+    (ticket, cookie), = browsers_with_tickets(pool, login_app, 1)
+    own_reads = []
+    real_read = api._read_state
+    monkeypatch.setattr(api, "_read_state", lambda *a: own_reads.append(a) or real_read(*a))
+
+    async def scenario():
+        for _ in range(5):
+            await until_subscribed(server, pool, cookie)
+            epoch = longpoll.stats()["subscriptions"]
+            status, first = await get(server, url(pool, ticket.key, wait=1), cookie)  # read once and kept
+            assert status == 200 and first["status"] == "pending"
+            await asyncio.sleep(0.4)  # the kept state is past its age
+            reads, aged = len(own_reads), longpoll.stats()["aged_hits"]
+            status, again = await get(server, url(pool, ticket.key, wait=1), cookie)
+            assert status == 200 and again["status"] == "pending"
+            if longpoll.stats()["subscriptions"] == epoch:  # (a renewed subscription rightly empties the kept states)
+                assert len(own_reads) == reads and longpoll.stats()["aged_hits"] == aged + 1
+                break
+        else:
+            pytest.fail("the subscription never held for two polls")
+        await asyncio.to_thread(_scanned_without_a_publish, ticket)  # the kept state is behind now
+        await asyncio.sleep(0.4)
+        reads = len(own_reads)
+        status, moved = await asyncio.wait_for(get(server, url(pool, ticket.key, wait=20), cookie), 10)
+        assert status == 200 and moved["status"] == "scanned"
+        if longpoll.stats()["subscriptions"] == epoch:
+            assert len(own_reads) == reads  # the poller's batched read found it, not a read of its own
+        status, now = await get(server, url(pool, ticket.key, since="scanned", wait=0), cookie)
+        assert status == 200 and now["status"] == "scanned"
+
+    run_loop(scenario())

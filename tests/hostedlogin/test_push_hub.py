@@ -216,6 +216,60 @@ def test_without_redis_one_poller_reads_all_waiters_in_batches(settings, make_ti
     run_loop(scenario())
 
 
+def test_waiters_past_the_kept_states_age_are_read_again_in_one_batched_round(redis_notify, make_tickets, settings):
+    """Kept states count as current for LONGPOLL_STATE_CACHE_SECONDS. Browsers that come back to
+    wait on older ones start from them and the poller reads them again together: one query for
+    the wave, not one read each; a change whose publish was lost reaches its waiter that way."""
+    settings.LONGPOLL_STATE_CACHE_SECONDS = 0.3
+    settings.LONGPOLL_FALLBACK_INTERVAL = 0.2
+    tickets = make_tickets(30)
+
+    async def scenario():
+        hub = longpoll.Hub(redis_notify.url)
+        hub.watch("warm-up").__exit__()
+        await until(lambda: hub.up, "the hub subscribed")
+        for t in tickets:  # each browser's first long-poll reads its ticket, and the state is kept
+            with hub.watch(t.key) as w:
+                assert (await w.load("acme", "b" * 64, one_state, t.key, waits_since="pending"))["status"] == "pending"
+        await asyncio.sleep(0.4)  # older than LONGPOLL_STATE_CACHE_SECONDS now
+        assert hub.cache_get(tickets[0].key, "acme", "b" * 64) is None
+        lost = tickets[0]
+        await asyncio.to_thread(_scanned_without_a_publish, lost)
+
+        reads, queries = [], hub.stats["poll_queries"]
+        watches = [hub.watch(t.key) for t in tickets]  # the wave of re-polls
+        for w in watches:
+            state = await w.load("acme", "b" * 64, lambda *a: reads.append(a) or one_state(*a), w.key, waits_since="pending")
+            assert state["status"] == "pending" and not hub.covered(w)
+        assert reads == [] and hub.stats["aged_hits"] == len(tickets)
+        kept = {**(await read_state(lost.key)), "status": "pending"}
+        waiting = asyncio.create_task(watches[0].wait_for_change(kept, "pending", 20, lambda: None))
+        await until(lambda: all(hub.covered(w) for w in watches), "the poller read the wave again")
+        assert hub.stats["poll_queries"] - queries == 1  # 30 waiters, one query
+        assert (await waiting)["status"] == "scanned" and watches[0].via == "poll"  # the change without a publish
+        assert hub.cache_get(tickets[1].key, "acme", "b" * 64)["status"] == "pending"  # current again
+
+        # a request that answers at once (wait=0), or whose status differs, still reads for itself
+        with hub.watch(tickets[2].key, passive=True) as w:
+            await asyncio.sleep(0.4)
+            await w.load("acme", "b" * 64, lambda *a: reads.append(a) or one_state(*a), w.key, waits_since=None)
+        with hub.watch(tickets[3].key) as w:
+            await w.load("acme", "b" * 64, lambda *a: reads.append(a) or one_state(*a), w.key, waits_since="scanned")
+        assert [a[0] for a in reads] == [tickets[2].key, tickets[3].key]
+        for w in watches:
+            w.__exit__()
+        await hub_close(hub)
+
+    run_loop(scenario())
+
+
+def _scanned_without_a_publish(ticket):
+    try:
+        type(ticket).objects.filter(pk=ticket.pk).update(status=TicketStatus.SCANNED)
+    finally:
+        connections.close_all()
+
+
 async def hub_close(hub):
     for task in hub._tasks:
         task.cancel()
