@@ -286,9 +286,8 @@ async def waiters_phase(spec, *, mode):
     # after the scans: its own long-polls must not queue ahead of the phones' scans
     unscanned = [t for t in mine if t["key"] not in started]
     repoll = None
-    if mode == "longpoll":  # between two waves as well: the others' re-polls are not this one's cost
-        await quiet_window(due_at, n, 12, meters)
-        repoll = await repoll_cost(spec, meters, unscanned)
+    if mode == "longpoll":  # each pass between two waves as well: the others' re-polls are not this one's cost
+        repoll = await repoll_cost(spec, meters, unscanned, between_waves=lambda: quiet_window(due_at, n, 8, meters))
     stop.set()
     for task in tasks:
         task.cancel()
@@ -363,7 +362,7 @@ async def quiet_window(due_at: dict, n: int, needed: float, meters, tries: int =
     return min(due_at.values()) - time.monotonic()
 
 
-async def repoll_cost(spec, meters, tickets, count=1000, conc=250):
+async def repoll_cost(spec, meters, tickets, count=1000, conc=250, between_waves=None):
     """What a browser's next long-poll costs once its wait ran out: `count` long-polls of waiting
     browsers' tickets, each a whole cycle (registered, waiting 1 s, timed out, answered), on
     connections of their own; server CPU and transactions each. Two passes over the same tickets:
@@ -372,6 +371,8 @@ async def repoll_cost(spec, meters, tickets, count=1000, conc=250):
     out = {}
     for name in ("first", "steady"):
         queue = list(sample)
+        if between_waves is not None:
+            await between_waves()
         before = meters.snapshot()
 
         async def worker():
