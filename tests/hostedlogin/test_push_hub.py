@@ -45,6 +45,14 @@ async def until(predicate, what, timeout=20.0):
         await asyncio.sleep(0.02)
 
 
+async def subscribed_hub(url):
+    """A hub whose subscription is confirmed (a first waiter starts it)."""
+    hub = longpoll.Hub(url)
+    hub.watch("warm-up").__exit__()
+    await until(lambda: hub.up, "the hub subscribed")
+    return hub
+
+
 def one_state(key):
     return longpoll.ticket_states([key])[key]
 
@@ -80,9 +88,7 @@ def test_a_change_published_between_the_read_and_the_wait_is_not_lost(redis_noti
     ticket, = make_tickets(1)
 
     async def scenario():
-        hub = longpoll.Hub(redis_notify.url)
-        hub.watch("warm-up").__exit__()
-        await until(lambda: hub.up, "the hub subscribed")
+        hub = await subscribed_hub(redis_notify.url)
         with hub.watch(ticket.key) as w:
             state = await read_state(ticket.key)  # the read says pending ...
             await move(ticket)                     # ... the phone scans before the waiter waits
@@ -136,9 +142,7 @@ def test_after_redis_returns_the_resync_read_answers_the_next_polls_from_memory(
     tickets = make_tickets(3)
 
     async def scenario():
-        hub = longpoll.Hub(redis_notify.url)
-        hub.watch("warm-up").__exit__()
-        await until(lambda: hub.up, "the hub subscribed")
+        hub = await subscribed_hub(redis_notify.url)
         redis_notify.kill()
         await until(lambda: not hub.up, "the hub noticed Redis is gone")
         watches = [hub.watch(t.key) for t in tickets]
@@ -225,9 +229,7 @@ def test_waiters_past_the_kept_states_age_are_read_again_in_one_batched_round(re
     tickets = make_tickets(30)
 
     async def scenario():
-        hub = longpoll.Hub(redis_notify.url)
-        hub.watch("warm-up").__exit__()
-        await until(lambda: hub.up, "the hub subscribed")
+        hub = await subscribed_hub(redis_notify.url)
         for t in tickets:  # each browser's first long-poll reads its ticket, and the state is kept
             with hub.watch(t.key) as w:
                 assert (await w.load("acme", "b" * 64, one_state, t.key, waits_since="pending"))["status"] == "pending"
