@@ -42,6 +42,7 @@ class Meters:
         self.pids, self.db = spec["web_pids"], spec["db_name"]
         self.pg = psycopg.connect(spec["admin_url"], autocommit=True)
         self.redis_port = spec.get("redis_port")
+        self.port = spec["port"]
 
     def snapshot(self) -> dict:
         xacts = self.pg.execute("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s", [self.db]).fetchone()[0]
@@ -52,6 +53,18 @@ class Meters:
         dt = b["t"] - a["t"]
         return {"seconds": round(dt, 2), "cpu_pct": round(100 * (b["cpu"] - a["cpu"]) / dt, 1),
                 "xacts_per_s": round((b["xacts"] - a["xacts"]) / dt, 1), "cpu_s": b["cpu"] - a["cpu"]}
+
+    async def waiters(self) -> int:
+        """Browsers the server holds in a long-poll right now (its scanlogin_longpoll_waiters gauge)."""
+        conn = Conn("127.0.0.1", self.port)
+        try:
+            status, _h, body, _c = await conn.request("GET", "/metrics")
+        finally:
+            conn.close()
+        if status != 200:
+            raise RuntimeError(f"/metrics answered {status}")
+        return round(sum(float(line.split()[-1]) for line in body.decode().splitlines()
+                         if line.startswith("scanlogin_longpoll_waiters")))
 
     async def redis_clients(self) -> dict:
         """Clients of the private redis-server other than this meter: subscribers and the rest."""
@@ -240,6 +253,7 @@ async def waiters_phase(spec, *, mode):
             answers[0] += 1
             if status == 200 and json.loads(body)["status"] != "pending":
                 seen[t["key"]] = time.monotonic()
+                del due_at[t["key"]]  # done: no longer one of the waiting browsers
                 return
 
     async def poll(conn, t):
@@ -265,7 +279,7 @@ async def waiters_phase(spec, *, mode):
         await meters.settle()
     gap = None
     if mode == "longpoll":  # the browsers only wait: no wait runs out during the windows below
-        gap = round(await quiet_window(due_at, n, spec.get("idle_seconds", 8) + 1, meters), 1)
+        gap = round(await quiet_window(due_at, lambda: n - len(seen), spec.get("idle_seconds", 8) + 1, meters), 1)
     if mode == "outage":
         os.kill(spec["redis_pid"], signal.SIGKILL)
         await asyncio.sleep(2.0)
@@ -275,7 +289,7 @@ async def waiters_phase(spec, *, mode):
     idle = Meters.rates(before, after)
     redis = await meters.redis_clients() if mode != "outage" else None
     if mode == "longpoll":  # the scans, too, between two waves of re-polls
-        await quiet_window(due_at, n, 8, meters)
+        await quiet_window(due_at, lambda: n - len(seen), 8, meters)
     started = {}
     b0, sbefore = answers[0], meters.snapshot()
     failures = await run_scans(phone, sample, spec.get("scan_rate", 20), started)
@@ -287,7 +301,7 @@ async def waiters_phase(spec, *, mode):
     unscanned = [t for t in mine if t["key"] not in started]
     repoll = None
     if mode == "longpoll":  # each pass between two waves as well: the others' re-polls are not this one's cost
-        repoll = await repoll_cost(spec, meters, unscanned, between_waves=lambda: quiet_window(due_at, n, 8, meters))
+        repoll = await repoll_cost(spec, meters, unscanned, between_waves=lambda: quiet_window(due_at, lambda: n - len(seen), 8, meters))
     stop.set()
     for task in tasks:
         task.cancel()
@@ -311,10 +325,11 @@ async def waiters_phase(spec, *, mode):
     }
 
 
-async def server_quiet(meters, below_pct: float = 5.0, limit: float = 20.0) -> None:
-    """Until the server's CPU stayed under `below_pct` % of a core for two half-seconds in a row."""
+async def taken_in(meters, n: int, below_pct: float = 5.0, limit: float = 20.0) -> None:
+    """Until the server holds all `n` browsers in a long-poll (its waiters gauge) and its CPU stayed
+    under `below_pct` % of a core for two half-seconds in a row."""
     deadline, quiet, last = time.monotonic() + limit, 0, meters.snapshot()
-    while time.monotonic() < deadline and quiet < 2:
+    while time.monotonic() < deadline and (quiet < 2 or await meters.waiters() < n):
         await asyncio.sleep(0.5)
         now = meters.snapshot()
         quiet = quiet + 1 if Meters.rates(last, now)["cpu_pct"] < below_pct else 0
@@ -340,15 +355,16 @@ class Waves:
         return max(2, min(LONGPOLL_WAIT, math.ceil(boundary - now)))
 
 
-async def quiet_window(due_at: dict, n: int, needed: float, meters, tries: int = 4) -> float:
+async def quiet_window(due_at: dict, waiting, needed: float, meters, tries: int = 4) -> float:
     """Wait until every browser waits on a request whose wait runs out no sooner than `needed`
     seconds from now (after a wave of re-polls, if one is due sooner), and the server has taken
     them all in, so that the idle and scan windows measure browsers that only wait. Returns the
-    seconds until the next wait runs out (less than `needed` if no such gap came in `tries` waves)."""
+    seconds until the next wait runs out (less than `needed` if no such gap came in `tries` waves).
+    `waiting()`: how many browsers still wait (a browser that saw its scan is done)."""
     for _ in range(tries):
-        now = time.monotonic()
+        now, n = time.monotonic(), waiting()
         if len(due_at) == n and min(due_at.values()) - now >= needed:
-            await server_quiet(meters)  # sent is not yet taken in: a wave queues at the server
+            await taken_in(meters, n)  # sent is not yet taken in: a wave queues at the server
             if min(due_at.values()) - time.monotonic() >= needed:
                 return min(due_at.values()) - time.monotonic()
             continue
@@ -357,7 +373,7 @@ async def quiet_window(due_at: dict, n: int, needed: float, meters, tries: int =
         deadline = time.monotonic() + WAVE_SECONDS + 5
         while time.monotonic() < deadline:  # until all of the wave have asked again
             await asyncio.sleep(0.5)
-            if len(due_at) == n and min(due_at.values()) > time.monotonic() + 2:
+            if len(due_at) == waiting() and min(due_at.values()) > time.monotonic() + 2:
                 break
     return min(due_at.values()) - time.monotonic()
 

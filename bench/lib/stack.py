@@ -141,7 +141,9 @@ class Stack:
                     "WECHAT_SIMULATOR_ENABLED": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost",
                     "QR_TICKET_TTL": "1800", "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false",
                     # One load generator plays thousands of browsers and phones from one address.
-                    "RATE_LIMITS_ENABLED": "false"})
+                    "RATE_LIMITS_ENABLED": "false",
+                    # /metrics for the load generator (its waiters gauge: a wave of re-polls taken in)
+                    "METRICS_NETWORKS": "127.0.0.1/32"})
         env.update(self.server_env)
         if os.environ.get("BENCH_SETTINGS"):  # an experiment: another settings module for the server under test
             env["DJANGO_SETTINGS_MODULE"] = os.environ["BENCH_SETTINGS"]
