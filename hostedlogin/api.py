@@ -130,7 +130,7 @@ async def ticket_status(request, pool, ticket):
         return error_response(exc)
     since, bhash = request.GET.get("since", ""), browser_hash(request)
     with longpoll.watch(ticket, passive=not wait) as watch:
-        state = await watch.load(pool, bhash, _read_state, pool, ticket, bhash, waits_since=since if wait else None)
+        state = await watch.load(pool, bhash, _read_state, pool, ticket, bhash, waits_since=since)
         if state is None:
             return _ticket_not_found()
         if wait and state["status"] == since and state["status"] in LIVE_STATUSES:

@@ -153,20 +153,21 @@ class Watch:
         A read that ran wholly inside one subscription epoch is complete: every later change will
         be pushed, so the waiter is covered and the state is kept for the browser's next poll.
 
-        `waits_since`: the status this request will wait on. A kept state past its age that still
-        shows that status (the request waits, it does not answer from it) is used, and the poller's
-        next batched round reads the ticket again and delivers whatever changed.
+        `waits_since`: the status the request waits on (a passive watch never waits). A kept state
+        past its age that still shows that status (the request waits, it does not answer from it)
+        is used, and the poller's next batched round reads the ticket again and delivers whatever
+        changed.
         """
         hub = self.hub
         state = hub.cache_get(self.key, pool, bhash)
         if state is not None:
             return state
-        if waits_since is not None and not self.passive:
-            aged = hub.cache_get(self.key, pool, bhash, aged=True)
-            if aged is not None and aged["status"] == waits_since:
-                self.owner, self.epoch, self.refresh = (pool, bhash), hub.epoch, True
-                hub.poller_due()
-                return aged
+        kept = hub.kept(self.key, pool, bhash)  # (not current, if kept at all)
+        if kept is not None and not self.passive and kept[0]["status"] == waits_since:
+            hub.stats["aged_hits"] += 1
+            self.owner, self.epoch, self.refresh = (pool, bhash), hub.epoch, True
+            hub.poller_due()
+            return kept[0]
         up, epoch = hub.up, hub.epoch
         state = await read(fn, *args)
         if state is None:
@@ -254,20 +255,26 @@ class Hub:
             self._wake.set()
 
     # the state cache -----------------------------------------------------------------------
-    def cache_get(self, key: str, pool: str, bhash: str, *, aged: bool = False) -> dict | None:
-        """The kept state of this browser's ticket while the subscription vouches for it; `aged`:
-        only one kept longer than LONGPOLL_STATE_CACHE_SECONDS (to wait from, see Watch.load)."""
+    def cache_get(self, key: str, pool: str, bhash: str) -> dict | None:
+        """The kept state of this browser's ticket if it is current: the poll is answered from it."""
+        kept = self.kept(key, pool, bhash)
+        if kept is None or not kept[1]:
+            return None
+        self.stats["cache_hits"] += 1
+        return kept[0]
+
+    def kept(self, key: str, pool: str, bhash: str) -> tuple[dict, bool] | None:
+        """The kept state of this browser's ticket while the subscription vouches for it, and whether
+        it is current (kept less than LONGPOLL_STATE_CACHE_SECONDS; an older one is only waited from)."""
         entry = self.cache.get(key)
         if entry is None or not self.up:
             return None
         state, e_pool, e_bhash, epoch, stored = entry
-        fresh = time.monotonic() - stored < _setting("LONGPOLL_STATE_CACHE_SECONDS", 60)
-        if epoch != self.epoch or fresh == aged or seconds_left(state) <= 0:
+        if epoch != self.epoch or seconds_left(state) <= 0:
             return None
         if e_pool != pool or not hmac.compare_digest(e_bhash, bhash):
             return None  # another browser or pool: the database answers (404)
-        self.stats["aged_hits" if aged else "cache_hits"] += 1
-        return state
+        return state, time.monotonic() - stored < _setting("LONGPOLL_STATE_CACHE_SECONDS", 60)
 
     def cache_put(self, key: str, pool: str, bhash: str, state: dict) -> None:
         self.cache[key] = (state, pool, bhash, self.epoch, time.monotonic())

@@ -126,7 +126,7 @@ def _copied(value):
 def model_copy(instance: Model) -> Model:
     """What copy.copy(instance) gives (Model.__getstate__: the instance's own attributes, its own
     state and fields cache, the cached related rows shared), without the pickle protocol's round
-    trip: copy.copy of a row was about a twentieth of a login's CPU, a dozen copies per login."""
+    trip: copy.copy of these rows was about a twentieth of a login's CPU, some twenty copies per login."""
     state = ModelState.__new__(ModelState)
     state.__dict__.update(instance._state.__dict__)
     state.fields_cache = dict(instance._state.fields_cache)

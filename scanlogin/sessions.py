@@ -4,9 +4,10 @@ Django's session store asks the database whether a fresh random key is taken (on
 it INSERTs the session with `must_create`, and that INSERT already refuses a taken key (a unique
 primary key: CreateError, and Django draws another). A key is 32 characters of base32 in lower case
 (160 bits from the operating system's generator, all of them VALID_KEY_CHARS): the look-up only
-costs a query on every login, and one urandom call costs less than Django's 32 draws of a character. The new session's INSERT itself is plain SQL
-(`… ON CONFLICT DO NOTHING`: no row written means the key was taken) instead of a model save in a
-transaction of its own: one statement where there were three.
+costs a query on every login, and one urandom call costs less than Django's 32 draws of a
+character. The new session's INSERT itself is plain SQL (`… ON CONFLICT DO NOTHING`: no row
+written means the key was taken) instead of a model save in a transaction of its own: one
+statement where there were three.
 """
 import base64
 import secrets
